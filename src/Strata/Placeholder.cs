@@ -1,0 +1,1 @@
+namespace Strata; internal static class Placeholder {}
