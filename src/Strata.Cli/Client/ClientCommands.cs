@@ -1,0 +1,294 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Strata.Cli.Client;
+
+/// <summary>The operator commands: each one HTTP call (or two) to a running server.</summary>
+internal static class ClientCommands
+{
+    private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true };
+
+    public static readonly Option<string> Server = new("--server")
+    {
+        Description = "Server URL (or STRATA_SERVER). Default http://localhost:5380",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("STRATA_SERVER") is { Length: > 0 } s ? s : "http://localhost:5380",
+    };
+
+    public static readonly Option<string?> Token = new("--token")
+    {
+        Description = "API token (or STRATA_TOKEN)",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("STRATA_TOKEN"),
+    };
+
+    public static IEnumerable<Command> Create()
+    {
+        yield return Get();
+        yield return Set();
+        yield return Unset();
+        yield return Ls();
+        yield return History();
+        yield return Diff();
+        yield return Rollback();
+        yield return Export();
+        yield return Import();
+    }
+
+    private static Command Get()
+    {
+        var ns = new Argument<string>("namespace");
+        var key = new Argument<string>("key");
+        var scope = ScopeOption("Scope chain, most specific first (e.g. user:alice,project:42)");
+        var explain = new Option<bool>("--explain") { Description = "Show every layer's value and which one wins" };
+        var asOf = new Option<long?>("--as-of") { Description = "Read as of a past revision" };
+        var command = new Command("get", "Print a setting's resolved value") { ns, key, scope, explain, asOf };
+        command.SetAction((r, ct) => Run(r, async client =>
+        {
+            var query = Query(("scope", r.GetValue(scope)), ("explain", r.GetValue(explain) ? "true" : null), ("asOf", r.GetValue(asOf)?.ToString()));
+            var (body, code) = await client.SendAsync(HttpMethod.Get, $"api/v1/settings/{E(r.GetValue(ns))}/{E(r.GetValue(key))}{query}", ct: ct);
+            if (body is null) return code;
+            var node = JsonNode.Parse(body)!;
+            await client.Out.WriteLineAsync(r.GetValue(explain) ? node.ToJsonString(Pretty) : node["value"]!.ToJsonString(Pretty));
+            return code;
+        }));
+        return command;
+    }
+
+    private static Command Set()
+    {
+        var ns = new Argument<string>("namespace");
+        var key = new Argument<string>("key");
+        var value = new Argument<string>("value") { Description = "JSON value; anything that is not JSON is taken as a string" };
+        var asString = new Option<bool>("--string") { Description = "Store the value as a string even if it parses as JSON" };
+        var scope = ScopeOption("Scope to write (default global)");
+        var comment = CommentOption();
+        var ifVersion = new Option<long?>("--if-version") { Description = "Write only if the key is at this version (else exit 5)" };
+        var command = new Command("set", "Store an override") { ns, key, value, asString, scope, comment, ifVersion };
+        command.SetAction((r, ct) => Run(r, async client =>
+        {
+            var raw = r.GetValue(value)!;
+            var json = r.GetValue(asString) ? JsonSerializer.Serialize(raw) : IsJson(raw) ? raw : JsonSerializer.Serialize(raw);
+            var body = $"{{\"value\":{json}{(r.GetValue(comment) is { } c ? $",\"comment\":{JsonSerializer.Serialize(c)}" : "")}}}";
+            var headers = r.GetValue(ifVersion) is { } v ? new Dictionary<string, string> { ["If-Match"] = $"\"{v}\"" } : null;
+            var (answer, code) = await client.SendAsync(HttpMethod.Put,
+                $"api/v1/settings/{E(r.GetValue(ns))}/{E(r.GetValue(key))}{Query(("scope", r.GetValue(scope)))}", body, headers: headers, ct: ct);
+            if (answer is null) return code;
+            var node = JsonNode.Parse(answer)!;
+            await client.Out.WriteLineAsync($"{node["namespace"]}/{node["key"]} = {node["value"]!.ToJsonString()} (version {node["version"]}, revision {node["revision"]})");
+            return code;
+        }));
+        return command;
+    }
+
+    private static Command Unset()
+    {
+        var ns = new Argument<string>("namespace");
+        var key = new Argument<string>("key");
+        var scope = ScopeOption("Scope to reset (default global)");
+        var command = new Command("unset", "Reset a setting to its default (remove the override)") { ns, key, scope };
+        command.SetAction((r, ct) => Run(r, async client =>
+        {
+            var (body, code) = await client.SendAsync(HttpMethod.Delete,
+                $"api/v1/settings/{E(r.GetValue(ns))}/{E(r.GetValue(key))}{Query(("scope", r.GetValue(scope)))}", ct: ct);
+            if (body is null) return code;
+            var node = body.Length == 0 ? null : JsonNode.Parse(body);
+            await client.Out.WriteLineAsync(node is null
+                ? $"{r.GetValue(ns)}/{r.GetValue(key)} reset; no layer has a value now"
+                : $"{node["namespace"]}/{node["key"]} reset; now {node["value"]!.ToJsonString()} from {node["source"]}");
+            return code;
+        }));
+        return command;
+    }
+
+    private static Command Ls()
+    {
+        var ns = new Argument<string?>("namespace") { Arity = ArgumentArity.ZeroOrOne, Description = "List this namespace's settings; omit to list namespaces" };
+        var scope = ScopeOption("Scope chain for the values");
+        var json = JsonOption();
+        var command = new Command("ls", "List namespaces, or the settings of one") { ns, scope, json };
+        command.SetAction((r, ct) => Run(r, async client =>
+        {
+            var name = r.GetValue(ns);
+            var path = name is null ? "api/v1/settings" : $"api/v1/settings/{E(name)}{Query(("scope", r.GetValue(scope)))}";
+            var (body, code) = await client.SendAsync(HttpMethod.Get, path, ct: ct);
+            if (body is null) return code;
+            var node = JsonNode.Parse(body)!;
+            if (r.GetValue(json)) await client.Out.WriteLineAsync(node.ToJsonString(Pretty));
+            else if (name is null)
+                foreach (var n in node["namespaces"]!.AsArray())
+                    await client.Out.WriteLineAsync($"{n!["name"]}\t{n["stored"]} stored\t{n["defined"]} defined{(n["strict"]!.GetValue<bool>() ? "\tstrict" : "")}");
+            else
+                foreach (var s in node["settings"]!.AsArray())
+                    await client.Out.WriteLineAsync($"{s!["key"]} = {s["value"]!.ToJsonString()}\t({s["source"]}{(s["scope"] is { } sc ? $" {sc}" : "")})");
+            return code;
+        }));
+        return command;
+    }
+
+    private static Command History()
+    {
+        var ns = new Argument<string>("namespace");
+        var key = new Argument<string?>("key") { Arity = ArgumentArity.ZeroOrOne };
+        var limit = new Option<int?>("--limit") { Description = "Most records to show (default 100)" };
+        var json = JsonOption();
+        var command = new Command("history", "Show the changes of a namespace or a key, newest first") { ns, key, limit, json };
+        command.SetAction((r, ct) => Run(r, async client =>
+        {
+            var k = r.GetValue(key);
+            var path = k is null ? $"api/v1/settings/{E(r.GetValue(ns))}/_history" : $"api/v1/settings/{E(r.GetValue(ns))}/{E(k)}/history";
+            var (body, code) = await client.SendAsync(HttpMethod.Get, path + Query(("limit", r.GetValue(limit)?.ToString())), ct: ct);
+            if (body is null) return code;
+            var node = JsonNode.Parse(body)!;
+            if (r.GetValue(json)) { await client.Out.WriteLineAsync(node.ToJsonString(Pretty)); return code; }
+            foreach (var h in node["history"]!.AsArray())
+                await client.Out.WriteLineAsync(
+                    $"r{h!["revision"]}\t{h["at"]}\t{h["actor"]}\t{h["key"]}@{h["scope"]} v{h["version"]}\t{h["change"]}\t{h["oldValue"]?.ToJsonString() ?? "null"} -> {h["newValue"]?.ToJsonString() ?? "null"}{(h["comment"] is { } c ? $"\t# {c}" : "")}");
+            return code;
+        }));
+        return command;
+    }
+
+    private static Command Diff()
+    {
+        var ns = new Argument<string>("namespace");
+        var from = new Option<long>("--from") { Description = "Older revision", Required = true };
+        var to = new Option<long?>("--to") { Description = "Newer revision (default: current)" };
+        var json = JsonOption();
+        var command = new Command("diff", "Show how a namespace's overrides differ between two revisions") { ns, from, to, json };
+        command.SetAction((r, ct) => Run(r, async client =>
+        {
+            var (body, code) = await client.SendAsync(HttpMethod.Get,
+                $"api/v1/settings/{E(r.GetValue(ns))}/_diff{Query(("from", r.GetValue(from).ToString()), ("to", r.GetValue(to)?.ToString()))}", ct: ct);
+            if (body is null) return code;
+            var node = JsonNode.Parse(body)!;
+            if (r.GetValue(json)) { await client.Out.WriteLineAsync(node.ToJsonString(Pretty)); return code; }
+            foreach (var c in node["changes"]!.AsArray())
+            {
+                var key = $"{c!["key"]}@{c["scope"]}";
+                if (c["old"] is { } o) await client.Out.WriteLineAsync($"- {key} = {o.ToJsonString()}");
+                if (c["new"] is { } n) await client.Out.WriteLineAsync($"+ {key} = {n.ToJsonString()}");
+            }
+            return code;
+        }));
+        return command;
+    }
+
+    private static Command Rollback()
+    {
+        var ns = new Argument<string>("namespace");
+        var key = new Argument<string?>("key") { Arity = ArgumentArity.ZeroOrOne };
+        var version = new Option<long?>("--version") { Description = "Key version to return to (with a key)" };
+        var revision = new Option<long?>("--revision") { Description = "Revision to return the whole namespace to (without a key)" };
+        var scope = ScopeOption("Scope of the key (default global)");
+        var comment = CommentOption();
+        var command = new Command("rollback", "Return a key to a version, or a namespace to a revision (as a new revision)") { ns, key, version, revision, scope, comment };
+        command.SetAction((r, ct) => Run(r, async client =>
+        {
+            var k = r.GetValue(key);
+            string path, body;
+            if (k is not null)
+            {
+                if (r.GetValue(version) is not { } v) return await Usage("rollback of a key needs --version");
+                path = $"api/v1/settings/{E(r.GetValue(ns))}/{E(k)}/rollback";
+                body = JsonSerializer.Serialize(new { version = v, scope = r.GetValue(scope), comment = r.GetValue(comment) });
+            }
+            else
+            {
+                if (r.GetValue(revision) is not { } rev) return await Usage("rollback of a namespace needs --revision");
+                path = $"api/v1/settings/{E(r.GetValue(ns))}/_rollback";
+                body = JsonSerializer.Serialize(new { revision = rev, comment = r.GetValue(comment) });
+            }
+            var (answer, code) = await client.SendAsync(HttpMethod.Post, path, body, ct: ct);
+            if (answer is null) return code;
+            var node = JsonNode.Parse(answer)!;
+            await client.Out.WriteLineAsync($"revision {node["revision"]}: {node["applied"]!.AsArray().Count} change(s)");
+            return code;
+        }));
+        return command;
+    }
+
+    private static Command Export()
+    {
+        var namespaces = new Option<string[]>("--namespace") { Description = "Namespace to export (repeatable; default all)", AllowMultipleArgumentsPerToken = true };
+        var format = new Option<string>("--format") { Description = "json or yaml", DefaultValueFactory = _ => "yaml" };
+        format.AcceptOnlyFromAmong("json", "yaml");
+        var output = new Option<string?>("--output", "-o") { Description = "File to write (default: standard output)" };
+        var command = new Command("export", "Export stored overrides (secrets are omitted and listed)") { namespaces, format, output };
+        command.SetAction((r, ct) => Run(r, async client =>
+        {
+            var query = string.Join("&", (r.GetValue(namespaces) ?? []).Select(n => $"namespace={E(n)}").Append($"format={r.GetValue(format)}"));
+            var (body, code) = await client.SendAsync(HttpMethod.Get, $"api/v1/export?{query}", ct: ct);
+            if (body is null) return code;
+            if (r.GetValue(output) is { } file) await File.WriteAllTextAsync(file, body, ct);
+            else await client.Out.WriteAsync(body);
+            return code;
+        }));
+        return command;
+    }
+
+    private static Command Import()
+    {
+        var file = new Argument<string>("file") { Description = "A strata-export/1 document, .yaml/.yml or .json" };
+        var comment = CommentOption();
+        var command = new Command("import", "Import a document atomically: all of it or nothing") { file, comment };
+        command.SetAction((r, ct) => Run(r, async client =>
+        {
+            var path = r.GetValue(file)!;
+            if (!File.Exists(path)) return await Usage($"no such file: {path}");
+            var text = await File.ReadAllTextAsync(path, ct);
+            var type = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "application/json" : "application/yaml";
+            var (answer, code) = await client.SendAsync(HttpMethod.Post, $"api/v1/import{Query(("comment", r.GetValue(comment)))}", text, type, ct: ct);
+            if (answer is null) return code;
+            var node = JsonNode.Parse(answer)!;
+            await client.Out.WriteLineAsync($"revision {node["revision"]}: {node["applied"]!.AsArray().Count} setting(s) imported");
+            return code;
+        }));
+        return command;
+    }
+
+    private static async Task<int> Run(ParseResult result, Func<StrataClient, Task<int>> action)
+    {
+        if (!Uri.TryCreate(result.GetValue(Server), UriKind.Absolute, out var server))
+        {
+            await Console.Error.WriteLineAsync($"strata: --server '{result.GetValue(Server)}' is not a URL.");
+            return ExitCodes.Usage;
+        }
+        using var client = new StrataClient(server, result.GetValue(Token), Console.Out, Console.Error);
+        return await action(client);
+    }
+
+    private static async Task<int> Usage(string message)
+    {
+        await Console.Error.WriteLineAsync($"strata: {message}");
+        return ExitCodes.Usage;
+    }
+
+    private static Option<string?> ScopeOption(string description) => new("--scope") { Description = description };
+
+    private static Option<string?> CommentOption() => new("--comment", "-m") { Description = "Why: kept in history" };
+
+    private static Option<bool> JsonOption() => new("--json") { Description = "Print the server's JSON" };
+
+    private static string E(string? s) => Uri.EscapeDataString(s ?? "");
+
+    private static string Query(params (string Name, string? Value)[] parts)
+    {
+        var present = parts.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Name}={E(p.Value)}").ToList();
+        return present.Count == 0 ? "" : "?" + string.Join("&", present);
+    }
+
+    private static bool IsJson(string text)
+    {
+        try
+        {
+            using var _ = JsonDocument.Parse(text);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}

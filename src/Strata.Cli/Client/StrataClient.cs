@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace Strata.Cli.Client;
+
+/// <summary>Talks to a running server and turns its answers into output and exit codes.</summary>
+internal sealed class StrataClient(Uri server, string? token, TextWriter stdout, TextWriter stderr) : IDisposable
+{
+    private readonly HttpClient _http = CreateHttp(server, token);
+
+    public TextWriter Out { get; } = stdout;
+
+    /// <summary>Sends a request; on success returns the body, on failure prints the problem and returns its exit code.</summary>
+    public async Task<(string? Body, int ExitCode)> SendAsync(HttpMethod method, string path, string? json = null,
+        string contentType = "application/json", IDictionary<string, string>? headers = null, CancellationToken ct = default)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (json is not null) request.Content = new StringContent(json, Encoding.UTF8, contentType);
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+            request.Headers.TryAddWithoutValidation(name, value);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, ct);
+        }
+        catch (HttpRequestException e)
+        {
+            await stderr.WriteLineAsync($"strata: cannot reach {server}: {e.Message}");
+            return (null, ExitCodes.Unreachable);
+        }
+        catch (TaskCanceledException)
+        {
+            await stderr.WriteLineAsync($"strata: {server} did not answer in time.");
+            return (null, ExitCodes.Unreachable);
+        }
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(ct);
+            if (response.IsSuccessStatusCode) return (body, ExitCodes.Ok);
+            await ReportAsync(response.StatusCode, body);
+            return (null, ExitCodeFor(response.StatusCode));
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    public static int ExitCodeFor(HttpStatusCode status) => status switch
+    {
+        HttpStatusCode.NotFound => ExitCodes.NotFound,
+        HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed => ExitCodes.Conflict,
+        HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => ExitCodes.Denied,
+        HttpStatusCode.ServiceUnavailable => ExitCodes.Unreachable,
+        >= HttpStatusCode.BadRequest and < HttpStatusCode.InternalServerError => ExitCodes.Invalid,
+        _ => ExitCodes.Failure,
+    };
+
+    private async Task ReportAsync(HttpStatusCode status, string body)
+    {
+        try
+        {
+            using var problem = JsonDocument.Parse(body);
+            var root = problem.RootElement;
+            var title = root.TryGetProperty("title", out var t) ? t.GetString() : status.ToString();
+            var detail = root.TryGetProperty("detail", out var d) ? d.GetString() : null;
+            await stderr.WriteLineAsync($"strata: {(int)status} {title}{(detail is null ? "" : $": {detail}")}");
+            if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 1)
+                foreach (var e in errors.EnumerateArray())
+                    await stderr.WriteLineAsync($"  {e.GetProperty("field").GetString()}: {e.GetProperty("message").GetString()}");
+        }
+        catch (JsonException)
+        {
+            await stderr.WriteLineAsync($"strata: {(int)status} {status}");
+        }
+    }
+
+    private static HttpClient CreateHttp(Uri server, string? token)
+    {
+        var http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (!string.IsNullOrEmpty(token)) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+}

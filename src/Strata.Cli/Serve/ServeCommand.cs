@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+
+namespace Strata.Cli.Serve;
+
+/// <summary><c>strata serve</c>: runs the server until SIGTERM or Ctrl-C, then drains pending commits and exits 0.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "Data folder (SQLite database). Default ./data", DefaultValueFactory = _ => "data" };
+        var urls = new Option<string?>("--urls") { Description = $"Listen addresses, ';'-separated (or ASPNETCORE_URLS). Default {ServerHost.DefaultUrl}" };
+        var definitions = new Option<string?>("--definitions") { Description = "YAML file of namespace and setting definitions" };
+        var command = new Command("serve", "Run the Strata server") { data, urls, definitions };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(async (result, ct) =>
+        {
+            var settings = new ServeSettings(Path.GetFullPath(result.GetValue(data)!), result.GetValue(urls), result.GetValue(definitions));
+            WebApplication app;
+            try
+            {
+                app = ServerHost.Build(settings, [.. result.UnmatchedTokens]);
+                await app.StartAsync(ct);
+            }
+            catch (DefinitionException e)
+            {
+                await Console.Error.WriteLineAsync($"strata: {e.Message}");
+                return ExitCodes.Config;
+            }
+            catch (IOException e)
+            {
+                await Console.Error.WriteLineAsync($"strata: cannot start: {e.Message}");
+                return ExitCodes.Failure;
+            }
+            foreach (var address in ServerHost.Addresses(app))
+                Console.WriteLine($"strata: listening on {address}");
+            Console.WriteLine($"strata: data in {settings.DataDirectory}");
+            await app.WaitForShutdownAsync(CancellationToken.None);
+            await app.DisposeAsync();
+            Console.WriteLine("strata: stopped");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Strata.Cli.Serve;
+
+/// <summary>The standalone server: the Strata library on Kestrel. Tests build it the same way, on port 0.</summary>
+internal static class ServerHost
+{
+    public const string DefaultUrl = "http://localhost:5380";
+
+    public static WebApplication Build(ServeSettings settings, string[] hostArgs, Action<StrataOptions>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArgs });
+        var urls = settings.Urls ?? builder.Configuration["urls"];
+        builder.WebHost.UseUrls(string.IsNullOrWhiteSpace(urls) ? DefaultUrl : urls);
+
+        // Per-request framework logs would drown the service's own; warnings and errors still show.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Services.AddStrata(o =>
+        {
+            builder.Configuration.GetSection("Strata").Bind(o);
+            o.DataDirectory = settings.DataDirectory;
+            if (settings.DefinitionsFile is not null) o.DefinitionsFile = settings.DefinitionsFile;
+            configure?.Invoke(o);
+        });
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            var limit = context.Configuration.GetValue<long?>("Strata:MaxRequestBodyBytes") ?? new StrataOptions().MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestBodySize = limit;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.AddServerHeader = false;
+        });
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapStrata();
+        return app;
+    }
+
+    public static IReadOnlyCollection<string> Addresses(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+}
+
+/// <summary>What <c>strata serve</c> was asked for.</summary>
+internal sealed record ServeSettings(string DataDirectory, string? Urls, string? DefinitionsFile);

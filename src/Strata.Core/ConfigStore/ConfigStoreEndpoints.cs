@@ -1,0 +1,166 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Strata.Engine;
+using Strata.Http;
+using Strata.Naming;
+using Strata.Resolution;
+
+namespace Strata.ConfigStore;
+
+/// <summary>
+/// <c>/config</c>: the ConfigStore (seed 001) and settings-service (seed 003) APIs, answered by the same engine
+/// and rules as v1. Flat keys of <c>/config/patch</c> and <c>GET /config</c> live in
+/// <see cref="StrataOptions.ConfigStoreNamespace"/>; <c>ns/key</c> names any other namespace.
+/// </summary>
+internal static class ConfigStoreEndpoints
+{
+    public static RouteGroupBuilder MapConfigStore(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/config").WithTags("ConfigStore");
+        group.MapGet("/", Snapshot);
+        group.MapPost("/patch", Patch);
+        group.MapPost("/reload", Reload);
+        group.MapGet("/{ns}", List);
+        group.MapMethods("/{ns}/{key}", ["GET", "HEAD"], Get);
+        group.MapPut("/{ns}/{key}", Put);
+        group.MapDelete("/{ns}/{key}", Delete);
+        return group;
+    }
+
+    private static IResult Get(string ns, string key, SettingsEngine engine)
+    {
+        if ((Names.Check(ns, "Namespace") ?? Names.Check(key, "Key")) is { } nameError)
+            return Problems.BadRequest("name", "name", nameError);
+        return engine.Get(ns, key) is { } setting
+            ? JsonBytes.Result(w => WriteItem(w, setting))
+            : Problems.NotFound($"Config '{ns}/{key}' does not exist.");
+    }
+
+    private static IResult List(string ns, SettingsEngine engine)
+    {
+        if (Names.Check(ns, "Namespace") is { } nameError) return Problems.BadRequest("namespace", "name", nameError);
+        var settings = engine.GetNamespace(engine.Current, ns, ScopeChain.GlobalOnly);
+        return JsonBytes.Result(w =>
+        {
+            w.WriteStartArray();
+            foreach (var s in settings) WriteItem(w, s);
+            w.WriteEndArray();
+        });
+    }
+
+    private static async Task<IResult> Put(string ns, string key, HttpContext context, SettingsEngine engine)
+    {
+        var (body, problem) = await RequestJson.ReadAsync(context, engine.Options).ConfigureAwait(false);
+        if (problem is not null) return problem;
+        await engine.CommitAsync(new ChangeSet([new Change(ns, key, Scope.Global, body, Etag.ExpectedVersion(context.Request))],
+            SettingsEndpoints.Actor(context))).ConfigureAwait(false);
+        var setting = engine.Get(ns, key)!;
+        context.Response.Headers.ETag = Etag.Version(setting.TargetVersion);
+        return JsonBytes.Result(w => WriteItem(w, setting));
+    }
+
+    private static async Task<IResult> Delete(string ns, string key, HttpContext context, SettingsEngine engine)
+    {
+        var result = await engine.CommitAsync(new ChangeSet([new Change(ns, key, Scope.Global, null, Etag.ExpectedVersion(context.Request))],
+            SettingsEndpoints.Actor(context))).ConfigureAwait(false);
+        return result.Applied.Count == 0
+            ? Problems.NotFound($"Config '{ns}/{key}' has no stored value to delete.")
+            : TypedResults.NoContent();
+    }
+
+    private static IResult Snapshot(SettingsEngine engine, HttpContext context)
+    {
+        var snapshot = engine.Current;
+        var etag = Etag.Revision(snapshot.Revision);
+        context.Response.Headers.ETag = etag;
+        if (Etag.NoneMatch(context.Request, etag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        var home = engine.Options.ConfigStoreNamespace;
+        return JsonBytes.Result(w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("version", snapshot.Revision);
+            w.WriteStartObject("config");
+            foreach (var ns in engine.NamespaceNames(snapshot))
+                foreach (var s in engine.GetNamespace(snapshot, ns, ScopeChain.GlobalOnly))
+                    SettingJson.WriteValue(w, Names.Comparer.Equals(ns, home) ? s.Key : $"{s.Namespace}/{s.Key}", s.Value, s.Sensitive);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
+    }
+
+    private static async Task<IResult> Patch(HttpContext context, SettingsEngine engine)
+    {
+        var (body, problem) = await RequestJson.ReadAsync(context, engine.Options).ConfigureAwait(false);
+        if (problem is not null) return problem;
+        if (RequestJson.CheckObject(body, "updates", "comment") is { } shape) return shape;
+        if (!body.TryGetProperty("updates", out var updates) || updates.ValueKind != JsonValueKind.Object)
+            return Problems.BadRequest("updates", "required", "'updates' must be an object of KEY: value (or \"namespace/key\": value).");
+        var comment = RequestJson.OptionalString(body, "comment", out problem);
+        if (problem is not null) return problem;
+
+        var changes = updates.EnumerateObject().Select(p =>
+        {
+            var slash = p.Name.IndexOf('/');
+            return slash < 0
+                ? new Change(engine.Options.ConfigStoreNamespace, p.Name, Scope.Global, p.Value)
+                : new Change(p.Name[..slash], p.Name[(slash + 1)..], Scope.Global, p.Value);
+        }).ToList();
+        var result = await engine.CommitAsync(new ChangeSet(changes, SettingsEndpoints.Actor(context), comment)).ConfigureAwait(false);
+        return Event("updated", result.Revision, changes.Select(c => c.Key));
+    }
+
+    private static async Task<IResult> Reload(HttpContext context, SettingsEngine engine)
+    {
+        var result = await engine.ReloadAsync(SettingsEndpoints.Actor(context)).ConfigureAwait(false);
+        return Event("reloaded", result.Revision, []);
+    }
+
+    /// <summary>The body has the shape of seed 003's pub/sub message: <c>{event, version, changed}</c>.</summary>
+    private static IResult Event(string name, long revision, IEnumerable<string> changed) => JsonBytes.Result(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("event", name);
+        w.WriteNumber("version", revision);
+        w.WriteStartArray("changed");
+        foreach (var key in changed) w.WriteStringValue(key);
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
+
+    /// <summary>Seed 001's record: id, namespace, key, value, version, created_at, updated_at.</summary>
+    private static void WriteItem(Utf8JsonWriter w, ResolvedSetting s)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", StableId(s.Namespace, s.Key));
+        w.WriteString("namespace", s.Namespace);
+        w.WriteString("key", s.Key);
+        SettingJson.WriteValue(w, "value", s.Value, s.Sensitive);
+        w.WriteNumber("version", s.Stored?.Version ?? 0);
+        if (s.Stored is { } stored)
+        {
+            w.WriteString("created_at", SettingJson.Time(stored.CreatedAt));
+            w.WriteString("updated_at", SettingJson.Time(stored.UpdatedAt));
+        }
+        else
+        {
+            w.WriteNull("created_at");
+            w.WriteNull("updated_at");
+        }
+        w.WriteString("source", SettingJson.LayerName(s.Source));
+        w.WriteEndObject();
+    }
+
+    /// <summary>A name-based UUID: the same namespace/key always has the same id, in every instance.</summary>
+    private static Guid StableId(string ns, string key)
+    {
+        Span<byte> hash = stackalloc byte[20];
+        SHA1.HashData(Encoding.UTF8.GetBytes($"{ns.ToLowerInvariant()}/{key.ToLowerInvariant()}"), hash);
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash[..16], bigEndian: true);
+    }
+}

@@ -1,0 +1,200 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Strata.Naming;
+using Strata.Storage;
+
+namespace Strata.Engine;
+
+/// <summary>
+/// The single writer. Requests queue in a channel; the loop takes every request waiting, checks each one's
+/// preconditions against the state left by the ones before it, writes them all in one transaction (one fsync),
+/// then publishes the new snapshot and acknowledges the callers. Nothing is acknowledged before it is durable.
+/// </summary>
+internal sealed partial class CommitPipeline : IAsyncDisposable
+{
+    private const int MaxBatch = 512;
+
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ISettingsStore _store;
+    private readonly SnapshotHolder _snapshots;
+    private readonly ChangeFeed _feed;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Task _loop;
+
+    public CommitPipeline(ISettingsStore store, SnapshotHolder snapshots, ChangeFeed feed, TimeProvider time, ILogger logger)
+    {
+        _store = store;
+        _snapshots = snapshots;
+        _feed = feed;
+        _time = time;
+        _logger = logger;
+        _loop = Task.Run(RunAsync);
+    }
+
+    public Task<CommitResult> SubmitAsync(ChangeSet set)
+    {
+        var pending = new Pending(set);
+        if (!_queue.Writer.TryWrite(pending))
+            throw new StoreUnavailableException("Strata is shutting down; the write was not accepted.", isTransient: true);
+        return pending.Completion.Task;
+    }
+
+    /// <summary>Re-reads the store into a fresh snapshot (inside the loop, so no commit races it) and announces it.</summary>
+    public Task<CommitResult> ReloadAsync(string actor)
+    {
+        var pending = new Pending(new ChangeSet([], actor), reload: true);
+        if (!_queue.Writer.TryWrite(pending))
+            throw new StoreUnavailableException("Strata is shutting down; the reload was not accepted.", isTransient: true);
+        return pending.Completion.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
+            try
+            {
+                await CommitBatchAsync(batch).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                LogCommitFailed(_logger, e, batch.Count);
+                foreach (var p in batch) p.Completion.TrySetException(e);
+            }
+        }
+    }
+
+    private async Task CommitBatchAsync(List<Pending> batch)
+    {
+        var snapshot = _snapshots.Current;
+        if (batch.Exists(p => p.Reload))
+        {
+            var contents = await _store.LoadAsync().ConfigureAwait(false);
+            _snapshots.Current = snapshot = Snapshot.From(contents.Entries, contents.Revision);
+        }
+        var revision = snapshot.Revision;
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var working = new Dictionary<(string, string), KeyState>(KeyComparer.Instance);
+        var records = new List<ChangeRecord>();
+        var accepted = new List<(Pending Request, CommitResult Result)>();
+
+        foreach (var request in batch)
+        {
+            if (request.Reload)
+            {
+                accepted.Add((request, new CommitResult(snapshot.Revision, [])));
+                _feed.Publish(new ChangeEvent("reloaded", snapshot.Revision, [], request.Set.Actor, now));
+                continue;
+            }
+            if (FindConflict(request.Set, snapshot, working) is { } conflict)
+            {
+                request.Completion.TrySetException(conflict);
+                continue;
+            }
+            var effective = request.Set.Changes.Where(c => c.Value is not null || Current(c, snapshot, working) is { IsLive: true }).ToList();
+            if (effective.Count == 0)
+            {
+                accepted.Add((request, new CommitResult(revision, [])));
+                continue;
+            }
+            revision++;
+            var applied = new List<AppliedChange>(effective.Count);
+            foreach (var change in effective)
+            {
+                var state = Find(change.Namespace, change.Key, snapshot, working);
+                var current = state?.At(change.Scope);
+                var json = change.Value is { } v ? v.GetRawText() : null;
+                var version = (current?.Version ?? 0) + 1;
+                var created = current is { IsLive: true } ? current.CreatedAt : now;
+                var scope = current?.Scope ?? change.Scope;
+                var value = new StoredValue(scope, json, version, created, now, revision);
+                state = state?.With(value) ?? new KeyState(change.Namespace, change.Key, new(Names.Comparer) { [scope] = value });
+                working[(state.Namespace, state.Key)] = state;
+                records.Add(new ChangeRecord(revision, state.Namespace, state.Key, scope, version, current?.Json, json,
+                    request.Set.Actor, now, request.Set.Comment));
+                applied.Add(new AppliedChange(state.Namespace, state.Key, scope, version, json is null, created, now));
+            }
+            accepted.Add((request, new CommitResult(revision, applied)));
+        }
+
+        if (records.Count > 0)
+        {
+            try
+            {
+                await _store.CommitAsync(records).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                LogCommitFailed(_logger, e, accepted.Count);
+                foreach (var (request, _) in accepted) request.Completion.TrySetException(e);
+                return;
+            }
+            _snapshots.Current = snapshot.With(working.Values, revision);
+        }
+
+        foreach (var (request, result) in accepted)
+        {
+            request.Completion.TrySetResult(result);
+            if (result.Applied.Count > 0)
+                _feed.Publish(new ChangeEvent("updated", result.Revision,
+                    result.Applied.Select(a => new ChangedKey(a.Namespace, a.Key, a.Scope)).ToList(), request.Set.Actor, now));
+        }
+    }
+
+    private static VersionConflictException? FindConflict(ChangeSet set, Snapshot snapshot, Dictionary<(string, string), KeyState> working)
+    {
+        foreach (var change in set.Changes)
+        {
+            if (change.ExpectedVersion is not { } expected) continue;
+            var current = Current(change, snapshot, working)?.Version ?? 0;
+            if (current != expected)
+                return new VersionConflictException(change.Namespace, change.Key, change.Scope, expected, current);
+        }
+        return null;
+    }
+
+    private static StoredValue? Current(Change c, Snapshot snapshot, Dictionary<(string, string), KeyState> working) =>
+        Find(c.Namespace, c.Key, snapshot, working)?.At(c.Scope);
+
+    private static KeyState? Find(string ns, string key, Snapshot snapshot, Dictionary<(string, string), KeyState> working) =>
+        working.TryGetValue((ns, key), out var state) ? state : snapshot.Find(ns, key);
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Error, Message = "Commit of {Count} request(s) failed; none was acknowledged")]
+    private static partial void LogCommitFailed(ILogger logger, Exception e, int count);
+
+    private sealed class Pending(ChangeSet set, bool reload = false)
+    {
+        public ChangeSet Set { get; } = set;
+        public bool Reload { get; } = reload;
+        public TaskCompletionSource<CommitResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class KeyComparer : IEqualityComparer<(string, string)>
+    {
+        public static readonly KeyComparer Instance = new();
+        public bool Equals((string, string) a, (string, string) b) => Names.Comparer.Equals(a.Item1, b.Item1) && Names.Comparer.Equals(a.Item2, b.Item2);
+        public int GetHashCode((string, string) k) => HashCode.Combine(Names.Comparer.GetHashCode(k.Item1), Names.Comparer.GetHashCode(k.Item2));
+    }
+}
+
+/// <summary>Holds the current snapshot; the commit loop is its only writer.</summary>
+internal sealed class SnapshotHolder(Snapshot initial)
+{
+    private Snapshot _current = initial;
+
+    public Snapshot Current
+    {
+        get => Volatile.Read(ref _current);
+        set => Volatile.Write(ref _current, value);
+    }
+}

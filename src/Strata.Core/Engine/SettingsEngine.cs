@@ -1,0 +1,171 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Strata.Naming;
+using Strata.Registry;
+using Strata.Resolution;
+using Strata.Storage;
+using Strata.Validation;
+
+namespace Strata.Engine;
+
+/// <summary>
+/// Reads from the in-memory snapshot, validates writes and hands them to the single commit loop, and answers
+/// history and point-in-time questions from the store.
+/// </summary>
+internal sealed class SettingsEngine : IAsyncDisposable
+{
+    private readonly Dictionary<RegisteredSetting, ResolvedSetting?> _staticResolutions = [];
+    private readonly SnapshotHolder _snapshots = new(Snapshot.From([], 0));
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private CommitPipeline? _pipeline;
+
+    public SettingsEngine(StrataOptions options, ISettingsStore store, TimeProvider time, ILogger<SettingsEngine> logger)
+    {
+        Options = options;
+        Store = store;
+        _time = time;
+        _logger = logger;
+        Registry = DefinitionRegistry.Build(options.Namespaces, options.Definitions, options.DefinitionsFile);
+        var environment = new EnvironmentLayer(Registry, options.EnvironmentPrefix, options.EnvironmentVariables);
+        if (options.LayerOrder.Distinct().Count() != options.LayerOrder.Count)
+            throw new DefinitionException("LayerOrder names a layer twice.");
+        Resolver = new Resolver(Registry, environment, [.. options.LayerOrder]);
+        foreach (var setting in Registry.All)
+            _staticResolutions[setting] = Resolver.Resolve(setting.Namespace, setting.Key, null, ScopeChain.GlobalOnly, explain: false);
+    }
+
+    public StrataOptions Options { get; }
+    public ISettingsStore Store { get; }
+    public DefinitionRegistry Registry { get; }
+    public Resolver Resolver { get; }
+    public ChangeFeed Feed { get; } = new();
+    public Snapshot Current => _snapshots.Current;
+
+    public async Task StartAsync(CancellationToken ct = default)
+    {
+        await Store.MigrateAsync(ct).ConfigureAwait(false);
+        var contents = await Store.LoadAsync(ct).ConfigureAwait(false);
+        _snapshots.Current = Snapshot.From(contents.Entries, contents.Revision);
+        _pipeline = new CommitPipeline(Store, _snapshots, Feed, _time, _logger);
+    }
+
+    /// <summary>Resolves one key. The global-only chain without explain is served from caches: no allocation.</summary>
+    public ResolvedSetting? Get(Snapshot snapshot, string ns, string key, ScopeChain chain, bool explain = false)
+    {
+        var state = snapshot.Find(ns, key);
+        if (chain.IsGlobalOnly && !explain)
+        {
+            if (state is not null) return state.GlobalResolution(Resolver);
+            return Registry.Find(ns, key) is { } definition ? _staticResolutions[definition] : null;
+        }
+        return Resolver.Resolve(ns, key, state, chain, explain);
+    }
+
+    public ResolvedSetting? Get(string ns, string key) => Get(Current, ns, key, ScopeChain.GlobalOnly);
+
+    /// <summary>Every key of a namespace that resolves to a value, ordered by key.</summary>
+    public List<ResolvedSetting> GetNamespace(Snapshot snapshot, string ns, ScopeChain chain, bool explain = false)
+    {
+        var keys = new SortedSet<string>(Names.Comparer);
+        if (Registry.FindNamespace(ns) is { } defined) keys.UnionWith(defined.Settings.Keys);
+        if (snapshot.Namespace(ns) is { } index)
+            foreach (var state in index.All) keys.Add(state.Key);
+        var list = new List<ResolvedSetting>(keys.Count);
+        foreach (var key in keys)
+            if (Get(snapshot, ns, key, chain, explain) is { } resolved) list.Add(resolved);
+        return list;
+    }
+
+    /// <summary>True when the namespace is defined or has at least one stored value.</summary>
+    public bool NamespaceExists(Snapshot snapshot, string ns) =>
+        Registry.FindNamespace(ns) is not null || snapshot.Namespace(ns)?.All.Any(s => s.HasLiveValue) == true;
+
+    public IEnumerable<string> NamespaceNames(Snapshot snapshot)
+    {
+        var names = new SortedSet<string>(Names.Comparer);
+        foreach (var ns in Registry.Namespaces) names.Add(ns.Name);
+        foreach (var ns in snapshot.NamespaceNames)
+            if (snapshot.Namespace(ns)!.All.Any(s => s.HasLiveValue)) names.Add(ns);
+        return names;
+    }
+
+    /// <summary>Validates every change, then commits them as one revision. Throws <see cref="SettingsValidationException"/>.</summary>
+    public Task<CommitResult> CommitAsync(ChangeSet set)
+    {
+        var errors = new List<ValidationError>();
+        var changes = new List<Change>(set.Changes.Count);
+        var seen = new HashSet<(string, string, string)>();
+        foreach (var change in set.Changes)
+        {
+            if (Normalize(change, errors) is not { } normalized) continue;
+            if (!seen.Add((normalized.Namespace.ToLowerInvariant(), normalized.Key.ToLowerInvariant(), normalized.Scope.ToLowerInvariant())))
+                errors.Add(new($"{normalized.Namespace}/{normalized.Key}", "duplicate", $"'{normalized.Namespace}/{normalized.Key}' is changed twice at scope {normalized.Scope} in one request."));
+            changes.Add(normalized);
+        }
+        if (set.Changes.Count == 0) errors.Add(new("changes", "required", "At least one change is required."));
+        if (errors.Count > 0) throw new SettingsValidationException(errors);
+        return Pipeline.SubmitAsync(set with { Changes = changes });
+    }
+
+    public Task<CommitResult> ReloadAsync(string actor) => Pipeline.ReloadAsync(actor);
+
+    /// <summary>The state of the store as of a past revision, as a snapshot that the read methods accept.</summary>
+    public async Task<Snapshot> SnapshotAtAsync(string? ns, long revision, CancellationToken ct = default)
+    {
+        if (revision >= Current.Revision) return Current;
+        var entries = await Store.StateAtAsync(ns, revision, ct).ConfigureAwait(false);
+        return Snapshot.From(entries, revision);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_pipeline is not null) await _pipeline.DisposeAsync().ConfigureAwait(false);
+        await Store.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private CommitPipeline Pipeline => _pipeline ?? throw new InvalidOperationException("Strata has not started.");
+
+    private Change? Normalize(Change change, List<ValidationError> errors)
+    {
+        var field = $"{change.Namespace}/{change.Key}";
+        var nameError = Names.Check(change.Namespace, "Namespace") ?? Names.Check(change.Key, "Key");
+        if (nameError is not null)
+        {
+            errors.Add(new(field, "name", nameError));
+            return null;
+        }
+        var scope = Scope.TryNormalize(change.Scope, out var scopeError);
+        if (scope is null)
+        {
+            errors.Add(new("scope", "scope", scopeError!));
+            return null;
+        }
+
+        var definition = Registry.Find(change.Namespace, change.Key);
+        if (definition is null && Registry.IsStrict(change.Namespace))
+        {
+            errors.Add(new(field, "unknownKey", $"'{change.Key}' is not defined in strict namespace '{change.Namespace}'."));
+            return null;
+        }
+        if (definition is not null && !definition.AllowsScope(scope))
+        {
+            errors.Add(new("scope", "scope", $"'{field}' cannot be set for scope '{scope}'; allowed scope kinds: {string.Join(", ", definition.Definition.Scopes)}."));
+            return null;
+        }
+        JsonElement? value = null;
+        if (change.Value is { } raw)
+        {
+            if (definition is not null) ValueValidator.Validate(definition, raw, field, errors);
+            // Compact, canonical JSON: what is stored, hashed into ETags and served.
+            value = JsonSerializer.SerializeToElement(raw);
+        }
+        return change with
+        {
+            Namespace = definition?.Namespace ?? change.Namespace,
+            Key = definition?.Key ?? change.Key,
+            Scope = scope,
+            Value = value,
+        };
+    }
+}

@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Strata.Engine;
+using Strata.Naming;
+using Strata.Storage;
+
+namespace Strata.Http;
+
+/// <summary>History of a key or a namespace, diff between revisions, and rollback (each rollback is a new revision).</summary>
+internal static class HistoryEndpoints
+{
+    private const int MaxPage = 1000;
+
+    public static void MapHistory(this RouteGroupBuilder settings)
+    {
+        settings.MapGet("/{ns}/_history", (string ns, HttpRequest request, SettingsEngine engine) =>
+            History(new HistoryQuery(Namespace: ns), request, engine));
+        settings.MapGet("/{ns}/{key}/history", (string ns, string key, HttpRequest request, SettingsEngine engine) =>
+        {
+            var scope = request.Query["scope"].ToString();
+            string? normalized = null;
+            if (scope.Length > 0 && (normalized = Scope.TryNormalize(scope, out var error)) is null)
+                return Task.FromResult(Problems.BadRequest("scope", "scope", error!) as IResult);
+            return History(new HistoryQuery(ns, key, normalized), request, engine);
+        });
+        settings.MapGet("/{ns}/_diff", Diff);
+        settings.MapPost("/{ns}/{key}/rollback", RollbackKey);
+        settings.MapPost("/{ns}/_rollback", RollbackNamespace);
+    }
+
+    private static async Task<IResult> History(HistoryQuery query, HttpRequest request, SettingsEngine engine)
+    {
+        if ((Names.Check(query.Namespace, "Namespace") ?? (query.Key is null ? null : Names.Check(query.Key, "Key"))) is { } nameError)
+            return Problems.BadRequest("name", "name", nameError);
+        var limit = 100;
+        if (request.Query.TryGetValue("limit", out var l) && (!int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxPage))
+            return Problems.BadRequest("limit", "range", $"'limit' must be a whole number from 1 to {MaxPage}.");
+        long? before = null;
+        if (request.Query.TryGetValue("before", out var b))
+        {
+            if (!long.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out var rev))
+                return Problems.BadRequest("before", "type", "'before' must be a revision number.");
+            before = rev;
+        }
+        var records = await engine.Store.HistoryAsync(query with { Limit = limit, BeforeRevision = before }, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        return JsonBytes.Result(w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("history");
+            foreach (var r in records) SettingJson.WriteHistory(w, r, IsSensitive(engine, r.Namespace, r.Key));
+            w.WriteEndArray();
+            // The cursor for the next (older) page.
+            if (records.Count == limit) w.WriteNumber("nextBefore", records[^1].Revision);
+            w.WriteEndObject();
+        });
+    }
+
+    private static async Task<IResult> Diff(string ns, HttpRequest request, SettingsEngine engine)
+    {
+        if (Names.Check(ns, "Namespace") is { } nameError) return Problems.BadRequest("namespace", "name", nameError);
+        var current = engine.Current.Revision;
+        if (!TryRevision(request, "from", null, out var from) || from is null)
+            return Problems.BadRequest("from", "required", "'from' must be a revision number.");
+        if (!TryRevision(request, "to", current, out var to))
+            return Problems.BadRequest("to", "type", "'to' must be a revision number.");
+        var before = await engine.SnapshotAtAsync(ns, from.Value, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        var after = await engine.SnapshotAtAsync(ns, to!.Value, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        var changes = Compare(before, after, ns);
+        return JsonBytes.Result(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("namespace", ns);
+            w.WriteNumber("from", from.Value);
+            w.WriteNumber("to", to.Value);
+            w.WriteStartArray("changes");
+            foreach (var (key, scope, old, @new) in changes)
+            {
+                var sensitive = IsSensitive(engine, ns, key);
+                w.WriteStartObject();
+                w.WriteString("key", key);
+                w.WriteString("scope", scope);
+                w.WriteString("change", old is null ? "added" : @new is null ? "removed" : "changed");
+                SettingJson.WriteRaw(w, "old", old, sensitive);
+                SettingJson.WriteRaw(w, "new", @new, sensitive);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    private static async Task<IResult> RollbackKey(string ns, string key, HttpContext context, SettingsEngine engine)
+    {
+        var (body, problem) = await RequestJson.ReadAsync(context, engine.Options).ConfigureAwait(false);
+        if (problem is not null) return problem;
+        if (RequestJson.CheckObject(body, "version", "scope", "comment") is { } shape) return shape;
+        if (!body.TryGetProperty("version", out var v) || !v.TryGetInt64(out var version) || version < 1)
+            return Problems.BadRequest("version", "required", "'version' must be the key version to return to (1 or more).");
+        var scope = Scope.TryNormalize(RequestJson.OptionalString(body, "scope", out problem), out var scopeError);
+        if (problem is not null) return problem;
+        if (scope is null) return Problems.BadRequest("scope", "scope", scopeError!);
+        var comment = RequestJson.OptionalString(body, "comment", out problem) ?? $"rollback to version {version}";
+        if (problem is not null) return problem;
+
+        var records = await engine.Store.HistoryAsync(new HistoryQuery(ns, key, scope, Limit: int.MaxValue), context.RequestAborted).ConfigureAwait(false);
+        var target = records.FirstOrDefault(r => r.Version == version);
+        if (target is null) return Problems.NotFound($"'{ns}/{key}' at scope {scope} has no version {version}.");
+        var currentVersion = records.Count > 0 ? records[0].Version : 0;
+        JsonElement? value = target.NewValue is null ? null : JsonSerializer.Deserialize<JsonElement>(target.NewValue);
+        var result = await engine.CommitAsync(new ChangeSet(
+            [new Change(ns, key, scope, value, currentVersion)], SettingsEndpoints.Actor(context), comment)).ConfigureAwait(false);
+        return SettingsEndpoints.CommitJson(result);
+    }
+
+    private static async Task<IResult> RollbackNamespace(string ns, HttpContext context, SettingsEngine engine)
+    {
+        var (body, problem) = await RequestJson.ReadAsync(context, engine.Options).ConfigureAwait(false);
+        if (problem is not null) return problem;
+        if (RequestJson.CheckObject(body, "revision", "comment") is { } shape) return shape;
+        if (!body.TryGetProperty("revision", out var r) || !r.TryGetInt64(out var revision) || revision < 0)
+            return Problems.BadRequest("revision", "required", "'revision' must be the revision to return to (0 or more).");
+        var comment = RequestJson.OptionalString(body, "comment", out problem) ?? $"rollback of {ns} to revision {revision}";
+        if (problem is not null) return problem;
+        if (Names.Check(ns, "Namespace") is { } nameError) return Problems.BadRequest("namespace", "name", nameError);
+        if (revision > engine.Current.Revision) return Problems.BadRequest("revision", "range", $"Revision {revision} is in the future; the current one is {engine.Current.Revision}.");
+
+        var now = engine.Current;
+        var then = await engine.SnapshotAtAsync(ns, revision, context.RequestAborted).ConfigureAwait(false);
+        var changes = Compare(now, then, ns)
+            .Select(c => new Change(ns, c.Key, c.Scope,
+                c.New is null ? null : JsonSerializer.Deserialize<JsonElement>(c.New),
+                now.Find(ns, c.Key)?.At(c.Scope)?.Version ?? 0))
+            .ToList();
+        if (changes.Count == 0) return SettingsEndpoints.CommitJson(new CommitResult(now.Revision, []));
+        var result = await engine.CommitAsync(new ChangeSet(changes, SettingsEndpoints.Actor(context), comment)).ConfigureAwait(false);
+        return SettingsEndpoints.CommitJson(result);
+    }
+
+    /// <summary>Overrides whose live value differs between two snapshots of one namespace (null = none).</summary>
+    private static List<(string Key, string Scope, string? Old, string? New)> Compare(Snapshot from, Snapshot to, string ns)
+    {
+        var keys = new Dictionary<(string, string), (string Key, string Scope, string? Old, string? New)>();
+        foreach (var state in from.Namespace(ns)?.All ?? [])
+            foreach (var v in state.Values.Where(v => v.IsLive))
+                keys[(state.Key.ToLowerInvariant(), v.Scope.ToLowerInvariant())] = (state.Key, v.Scope, v.Json, null);
+        foreach (var state in to.Namespace(ns)?.All ?? [])
+            foreach (var v in state.Values.Where(v => v.IsLive))
+            {
+                var id = (state.Key.ToLowerInvariant(), v.Scope.ToLowerInvariant());
+                keys[id] = keys.TryGetValue(id, out var old) ? old with { New = v.Json } : (state.Key, v.Scope, null, v.Json);
+            }
+        return keys.Values.Where(c => c.Old != c.New)
+            .OrderBy(c => c.Key, StringComparer.OrdinalIgnoreCase).ThenBy(c => c.Scope, StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    private static bool TryRevision(HttpRequest request, string name, long? fallback, out long? value)
+    {
+        value = fallback;
+        if (!request.Query.TryGetValue(name, out var text)) return true;
+        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)) return false;
+        value = parsed;
+        return true;
+    }
+
+    private static bool IsSensitive(SettingsEngine engine, string ns, string key) => engine.Registry.Find(ns, key)?.Sensitive == true;
+}

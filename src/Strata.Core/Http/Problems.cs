@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Strata.Validation;
+
+namespace Strata.Http;
+
+/// <summary>Every error Strata answers is built here, as an RFC 9457 problem document.</summary>
+internal static class Problems
+{
+    public static ProblemHttpResult Validation(IReadOnlyList<ValidationError> errors) => TypedResults.Problem(
+        title: "The request is not valid",
+        detail: errors[0].Message,
+        statusCode: StatusCodes.Status400BadRequest,
+        type: "urn:strata:problem:validation",
+        extensions: new Dictionary<string, object?>
+        {
+            ["errors"] = errors.Select(e => new { field = e.Field, rule = e.Rule, message = e.Message }).ToArray(),
+        });
+
+    public static ProblemHttpResult BadRequest(string field, string rule, string detail) => Validation([new(field, rule, detail)]);
+
+    public static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(title: "Not found", detail: detail, statusCode: StatusCodes.Status404NotFound, type: "urn:strata:problem:not-found");
+
+    public static ProblemHttpResult VersionConflict(string detail, long currentVersion) => TypedResults.Problem(
+        title: "The version is stale",
+        detail: detail,
+        statusCode: StatusCodes.Status412PreconditionFailed,
+        type: "urn:strata:problem:version-conflict",
+        extensions: new Dictionary<string, object?> { ["currentVersion"] = currentVersion });
+
+    public static ProblemHttpResult TooLarge(long limit) => TypedResults.Problem(
+        title: "The request body is too large",
+        detail: $"The body is larger than the limit of {limit} bytes.",
+        statusCode: StatusCodes.Status413PayloadTooLarge,
+        type: "urn:strata:problem:too-large");
+
+    public static ProblemHttpResult Unavailable(string detail) => TypedResults.Problem(
+        title: "The store is unavailable",
+        detail: detail,
+        statusCode: StatusCodes.Status503ServiceUnavailable,
+        type: "urn:strata:problem:store-unavailable");
+}

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Strata.Http;
+
+/// <summary>Reads a request body as JSON within the configured size and depth limits.</summary>
+internal static class RequestJson
+{
+    /// <summary>The parsed body, or a problem result explaining why there is none.</summary>
+    public static async Task<(JsonElement Body, IResult? Problem)> ReadAsync(HttpContext context, StrataOptions options)
+    {
+        var limit = options.MaxRequestBodyBytes;
+        if (context.Request.ContentLength > limit) return (default, Problems.TooLarge(limit));
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+            sizeFeature.MaxRequestBodySize = limit;
+
+        using var buffer = new MemoryStream();
+        try
+        {
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > limit) return (default, Problems.TooLarge(limit));
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (default, Problems.TooLarge(limit));
+        }
+        if (buffer.Length == 0) return (default, Problems.BadRequest("body", "required", "The request body is empty; send a JSON document."));
+        return Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), options.MaxJsonDepth);
+    }
+
+    public static (JsonElement Body, IResult? Problem) Parse(ReadOnlyMemory<byte> utf8, int maxDepth)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = maxDepth });
+            return (document.RootElement.Clone(), null);
+        }
+        catch (JsonException e) when (e.Message.Contains("maximum configured depth", StringComparison.Ordinal))
+        {
+            return (default, Problems.BadRequest("body", "maxDepth", $"The JSON is nested deeper than the limit of {maxDepth} levels."));
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? $" at line {line + 1}, position {e.BytePositionInLine + 1}" : "";
+            return (default, Problems.BadRequest("body", "json", $"The body is not valid JSON{where}."));
+        }
+    }
+
+    /// <summary>The named property of a JSON object body; a problem when the body is not an object or has unknown properties.</summary>
+    public static IResult? CheckObject(JsonElement body, params string[] allowed)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+            return Problems.BadRequest("body", "type", $"The body must be a JSON object with {string.Join(", ", allowed.Select(a => $"'{a}'"))}.");
+        foreach (var property in body.EnumerateObject())
+            if (!allowed.Contains(property.Name, StringComparer.Ordinal))
+                return Problems.BadRequest(property.Name, "unknownField", $"Unknown field '{property.Name}'; expected {string.Join(", ", allowed)}.");
+        return null;
+    }
+
+    public static string? OptionalString(JsonElement body, string name, out IResult? problem)
+    {
+        problem = null;
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind == JsonValueKind.String) return value.GetString();
+        problem = Problems.BadRequest(name, "type", $"'{name}' must be a string.");
+        return null;
+    }
+}

@@ -1,0 +1,209 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Strata.Engine;
+using Strata.Naming;
+
+namespace Strata.Http;
+
+/// <summary><c>/api/v1/settings</c>: namespaces, resolved reads with provenance, writes, resets and atomic patches.</summary>
+internal static class SettingsEndpoints
+{
+    public static RouteGroupBuilder MapSettings(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/settings").WithTags("Settings");
+        group.MapGet("/", ListNamespaces);
+        group.MapPatch("/", Patch);
+        group.MapGet("/{ns}", GetNamespace);
+        group.MapGet("/{ns}/{key}", GetSetting);
+        group.MapPut("/{ns}/{key}", PutSetting);
+        group.MapDelete("/{ns}/{key}", ResetSetting);
+        api.MapGet("/revision", (SettingsEngine engine) => JsonBytes.Result(w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("revision", engine.Current.Revision);
+            w.WriteEndObject();
+        })).WithTags("Settings");
+        return group;
+    }
+
+    private static IResult ListNamespaces(SettingsEngine engine, HttpResponse response)
+    {
+        var snapshot = engine.Current;
+        Etag.SetRevision(response, snapshot);
+        return JsonBytes.Result(w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("revision", snapshot.Revision);
+            w.WriteStartArray("namespaces");
+            foreach (var name in engine.NamespaceNames(snapshot))
+            {
+                var defined = engine.Registry.FindNamespace(name);
+                w.WriteStartObject();
+                w.WriteString("name", defined?.Name ?? name);
+                if (defined?.Description is { } description) w.WriteString("description", description);
+                w.WriteBoolean("strict", defined?.Strict == true);
+                w.WriteNumber("defined", defined?.Settings.Count ?? 0);
+                w.WriteNumber("stored", snapshot.Namespace(name)?.All.Count(s => s.HasLiveValue) ?? 0);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    private static async Task<IResult> GetNamespace(string ns, HttpContext context, SettingsEngine engine)
+    {
+        if (Names.Check(ns, "Namespace") is { } nameError) return Problems.BadRequest("namespace", "name", nameError);
+        var (read, problem) = await ReadOptions.ParseAsync(context.Request, engine, ns).ConfigureAwait(false);
+        if (problem is not null) return problem;
+        var snapshot = read!.Snapshot;
+        if (!read.Historical && !engine.NamespaceExists(snapshot, ns))
+            return Problems.NotFound($"Namespace '{ns}' has no definitions and no stored values.");
+
+        var etag = $"\"r{snapshot.Revision}-{read.Chain}{(read.Explain ? "-x" : "")}\"";
+        context.Response.Headers.ETag = etag;
+        Etag.SetRevision(context.Response, snapshot);
+        if (Etag.NoneMatch(context.Request, etag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+
+        var settings = engine.GetNamespace(snapshot, ns, read.Chain, read.Explain);
+        return JsonBytes.Result(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("namespace", engine.Registry.FindNamespace(ns)?.Name ?? settings.FirstOrDefault()?.Namespace ?? ns);
+            w.WriteNumber("revision", snapshot.Revision);
+            w.WriteStartArray("scopes");
+            foreach (var scope in read.Chain.Scopes) w.WriteStringValue(scope);
+            w.WriteEndArray();
+            w.WriteStartArray("settings");
+            foreach (var s in settings) SettingJson.Write(w, s);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    private static async Task<IResult> GetSetting(string ns, string key, HttpContext context, SettingsEngine engine)
+    {
+        var request = context.Request;
+        if (!request.QueryString.HasValue)
+        {
+            // The hot path: cached bytes and ETag, no allocation beyond the framework's own.
+            if (engine.Get(ns, key) is { } cached)
+            {
+                context.Response.Headers.ETag = Etag.Version(cached.TargetVersion);
+                return TypedResults.Bytes(cached.Utf8Json, "application/json");
+            }
+        }
+        if ((Names.Check(ns, "Namespace") ?? Names.Check(key, "Key")) is { } nameError)
+            return Problems.BadRequest("name", "name", nameError);
+        var (read, problem) = await ReadOptions.ParseAsync(request, engine, ns).ConfigureAwait(false);
+        if (problem is not null) return problem;
+        var setting = engine.Get(read!.Snapshot, ns, key, read.Chain, read.Explain);
+        if (setting is null) return Problems.NotFound($"'{ns}/{key}' has no value in any layer for scope {read.Chain}.");
+        context.Response.Headers.ETag = Etag.Version(setting.TargetVersion);
+        return TypedResults.Bytes(read.Explain || !read.Chain.IsGlobalOnly || read.Historical ? SettingJson.Render(setting) : setting.Utf8Json, "application/json");
+    }
+
+    private static async Task<IResult> PutSetting(string ns, string key, HttpContext context, SettingsEngine engine)
+    {
+        var (body, problem) = await RequestJson.ReadAsync(context, engine.Options).ConfigureAwait(false);
+        if (problem is not null) return problem;
+        if (RequestJson.CheckObject(body, "value", "comment") is { } shape) return shape;
+        if (!body.TryGetProperty("value", out var value))
+            return Problems.BadRequest("value", "required", "The body must have a 'value', e.g. {\"value\": 42}.");
+        var comment = RequestJson.OptionalString(body, "comment", out problem);
+        if (problem is not null) return problem;
+
+        var change = new Change(ns, key, context.Request.Query["scope"].ToString(), value, Etag.ExpectedVersion(context.Request));
+        var result = await engine.CommitAsync(new ChangeSet([change], Actor(context), comment)).ConfigureAwait(false);
+        var applied = result.Applied[0];
+        context.Response.Headers.ETag = Etag.Version(applied.Version);
+        context.Response.Headers["Strata-Revision"] = result.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var sensitive = engine.Registry.Find(applied.Namespace, applied.Key)?.Sensitive == true;
+        return JsonBytes.Result(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("namespace", applied.Namespace);
+            w.WriteString("key", applied.Key);
+            w.WriteString("scope", applied.Scope);
+            SettingJson.WriteValue(w, "value", value, sensitive);
+            w.WriteNumber("version", applied.Version);
+            w.WriteNumber("revision", result.Revision);
+            w.WriteString("createdAt", SettingJson.Time(applied.CreatedAt));
+            w.WriteString("updatedAt", SettingJson.Time(applied.UpdatedAt));
+            w.WriteEndObject();
+        }, applied.Version == 1 ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+    }
+
+    private static async Task<IResult> ResetSetting(string ns, string key, HttpContext context, SettingsEngine engine)
+    {
+        var scope = context.Request.Query["scope"].ToString();
+        var change = new Change(ns, key, scope, null, Etag.ExpectedVersion(context.Request));
+        var result = await engine.CommitAsync(new ChangeSet([change], Actor(context))).ConfigureAwait(false);
+        context.Response.Headers["Strata-Revision"] = result.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var chain = ScopeChain.TryParse(scope, out _)!;
+        // What a read at that scope now gets: the next layer down, or nothing at all.
+        return engine.Get(engine.Current, ns, key, chain) is { } now
+            ? TypedResults.Bytes(SettingJson.Render(now), "application/json")
+            : TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> Patch(HttpContext context, SettingsEngine engine)
+    {
+        var (body, problem) = await RequestJson.ReadAsync(context, engine.Options).ConfigureAwait(false);
+        if (problem is not null) return problem;
+        if (RequestJson.CheckObject(body, "changes", "comment") is { } shape) return shape;
+        var comment = RequestJson.OptionalString(body, "comment", out problem);
+        if (problem is not null) return problem;
+        if (!body.TryGetProperty("changes", out var list) || list.ValueKind != JsonValueKind.Array)
+            return Problems.BadRequest("changes", "required", "'changes' must be an array of {namespace, key, scope?, value | reset: true, ifVersion?}.");
+
+        var changes = new List<Change>();
+        var index = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            var field = $"changes[{index++}]";
+            if (RequestJson.CheckObject(item, "namespace", "key", "scope", "value", "reset", "ifVersion") is not null)
+                return Problems.BadRequest(field, "shape", $"{field} must be an object with namespace, key, optional scope, and either value or reset: true (optional ifVersion).");
+            var ns = item.TryGetProperty("namespace", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : "";
+            var key = item.TryGetProperty("key", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString()! : "";
+            var scope = item.TryGetProperty("scope", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+            var reset = item.TryGetProperty("reset", out var r) && r.ValueKind == JsonValueKind.True;
+            var hasValue = item.TryGetProperty("value", out var value);
+            if (reset == hasValue)
+                return Problems.BadRequest(field, "shape", $"{field} must have either 'value' or 'reset': true.");
+            long? ifVersion = null;
+            if (item.TryGetProperty("ifVersion", out var iv))
+            {
+                if (!iv.TryGetInt64(out var v)) return Problems.BadRequest($"{field}.ifVersion", "type", "'ifVersion' must be an integer.");
+                ifVersion = v;
+            }
+            changes.Add(new Change(ns, key, scope ?? Scope.Global, reset ? null : value, ifVersion));
+        }
+
+        var result = await engine.CommitAsync(new ChangeSet(changes, Actor(context), comment)).ConfigureAwait(false);
+        return CommitJson(result);
+    }
+
+    internal static IResult CommitJson(CommitResult result) => JsonBytes.Result(w =>
+    {
+        w.WriteStartObject();
+        w.WriteNumber("revision", result.Revision);
+        w.WriteStartArray("applied");
+        foreach (var a in result.Applied)
+        {
+            w.WriteStartObject();
+            w.WriteString("namespace", a.Namespace);
+            w.WriteString("key", a.Key);
+            w.WriteString("scope", a.Scope);
+            w.WriteNumber("version", a.Version);
+            w.WriteBoolean("reset", a.Reset);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
+
+    internal static string Actor(HttpContext context) => context.User.Identity?.Name ?? "anonymous";
+}

@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Http;
+using Strata.Engine;
+using Strata.Storage;
+
+namespace Strata.Http;
+
+/// <summary>Turns the engine's exceptions into problem documents, for every Strata endpoint, in one place.</summary>
+internal sealed class StrataExceptionFilter : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context).ConfigureAwait(false);
+        }
+        catch (SettingsValidationException e)
+        {
+            return Problems.Validation(e.Errors);
+        }
+        catch (VersionConflictException e)
+        {
+            context.HttpContext.Response.Headers.ETag = Etag.Version(e.CurrentVersion);
+            return Problems.VersionConflict(e.Message, e.CurrentVersion);
+        }
+        catch (StoreUnavailableException e)
+        {
+            context.HttpContext.Response.Headers.RetryAfter = "1";
+            return Problems.Unavailable(e.IsTransient ? "The store is busy or unreachable; retry shortly." : "The store failed; see the server log.");
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace Strata.Storage;
+
+/// <summary>
+/// The current state of one override. <see cref="Value"/> is raw JSON; null marks a reset (a tombstone that keeps
+/// the per-key version counting, so an ETag is never reused for a different value).
+/// </summary>
+internal sealed record StoredEntry(
+    string Namespace, string Key, string Scope, string? Value, long Version, long CreatedAt, long UpdatedAt, long Revision);
+
+/// <summary>One change as committed and as kept in history. Times are Unix milliseconds.</summary>
+internal sealed record ChangeRecord(
+    long Revision, string Namespace, string Key, string Scope, long Version,
+    string? OldValue, string? NewValue, string Actor, long At, string? Comment);
+
+/// <summary>Everything a store holds now: the live and reset entries and the last committed revision.</summary>
+internal sealed record StoreContents(IReadOnlyList<StoredEntry> Entries, long Revision);
+
+/// <summary>Filters for history reads; newest first, at most <see cref="Limit"/> records.</summary>
+internal sealed record HistoryQuery(
+    string? Namespace = null, string? Key = null, string? Scope = null, long? BeforeRevision = null, int Limit = 100);
+
+/// <summary>What readiness reports about a store.</summary>
+internal sealed record StoreStatus(string Kind, int SchemaVersion, int LatestSchemaVersion)
+{
+    public int PendingMigrations => LatestSchemaVersion - SchemaVersion;
+}

@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Strata.ConfigStore;
+using Strata.Health;
+using Strata.Http;
+using Strata.Transfer;
+
+namespace Strata;
+
+/// <summary>Maps Strata's HTTP surface into an application.</summary>
+public static class StrataEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps <c>/api/v1</c>, the ConfigStore-compatible <c>/config</c>, <c>/healthz</c>, <c>/readyz</c> and the
+    /// OpenAPI document at <c>/openapi/v1.json</c>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapStrata(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/v1");
+        api.AddEndpointFilter<StrataExceptionFilter>();
+        var settings = api.MapSettings();
+        settings.MapSchema();
+        settings.MapHistory();
+        api.MapTransfer();
+        endpoints.MapConfigStore().AddEndpointFilter<StrataExceptionFilter>();
+        endpoints.MapStrataHealth();
+        endpoints.MapOpenApi("/openapi/{documentName}.json");
+        return endpoints;
+    }
+}

@@ -1,0 +1,52 @@
+using System.Collections;
+
+namespace Strata;
+
+/// <summary>Configures a Strata instance, embedded (<c>AddStrata</c>) or standalone (<c>strata serve</c>).</summary>
+public sealed class StrataOptions
+{
+    /// <summary>Folder for the SQLite database and other local state. Default <c>./data</c>.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Optional YAML file of namespace and setting definitions.</summary>
+    public string? DefinitionsFile { get; set; }
+
+    /// <summary>Prefix of environment variables for the environment layer. Default <c>STRATA_</c>.</summary>
+    public string EnvironmentPrefix { get; set; } = "STRATA_";
+
+    /// <summary>Layers in order of precedence, highest first.</summary>
+    public IList<SettingLayer> LayerOrder { get; set; } =
+        [SettingLayer.Override, SettingLayer.Environment, SettingLayer.Yaml, SettingLayer.Code];
+
+    /// <summary>Largest request body accepted, in bytes. Default 1 MiB.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Deepest JSON nesting accepted in a request. Default 32.</summary>
+    public int MaxJsonDepth { get; set; } = 32;
+
+    /// <summary>Namespace that the ConfigStore API's flat keys (<c>POST /config/patch</c>, <c>GET /config</c>) live in.</summary>
+    public string ConfigStoreNamespace { get; set; } = "app";
+
+    /// <summary>Settings defined in code.</summary>
+    public IList<SettingDefinition> Definitions { get; } = [];
+
+    /// <summary>Namespaces declared in code (to mark them strict or describe them).</summary>
+    public IList<NamespaceDefinition> Namespaces { get; } = [];
+
+    /// <summary>Adds a setting definition.</summary>
+    public StrataOptions Define(SettingDefinition definition)
+    {
+        Definitions.Add(definition);
+        return this;
+    }
+
+    /// <summary>Declares a namespace.</summary>
+    public StrataOptions DefineNamespace(NamespaceDefinition ns)
+    {
+        Namespaces.Add(ns);
+        return this;
+    }
+
+    /// <summary>Environment variables to read instead of the process's (tests).</summary>
+    internal IDictionary? EnvironmentVariables { get; set; }
+}

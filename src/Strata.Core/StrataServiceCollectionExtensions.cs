@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Strata.Engine;
+using Strata.Health;
+using Strata.Storage;
+using Strata.Storage.Sqlite;
+
+namespace Strata;
+
+/// <summary>Registers Strata in an application's services.</summary>
+public static class StrataServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the Strata engine over SQLite in <see cref="StrataOptions.DataDirectory"/>, its readiness check, problem
+    /// details and OpenAPI. Definitions are checked when the host starts; a bad one stops start-up.
+    /// </summary>
+    public static IServiceCollection AddStrata(this IServiceCollection services, Action<StrataOptions>? configure = null)
+    {
+        var options = services.AddOptions<StrataOptions>();
+        if (configure is not null) options.Configure(configure);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ISettingsStore>(sp =>
+            new SqliteSettingsStore(Path.Combine(sp.GetRequiredService<IOptions<StrataOptions>>().Value.DataDirectory, "strata.db")));
+        services.AddSingleton(sp => new SettingsEngine(
+            sp.GetRequiredService<IOptions<StrataOptions>>().Value, sp.GetRequiredService<ISettingsStore>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SettingsEngine>>()));
+        services.AddSingleton(sp => new StrataSettings(sp.GetRequiredService<SettingsEngine>()));
+        services.AddHostedService<StrataHostedService>();
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [HealthEndpoints.ReadyTag]);
+        services.AddProblemDetails();
+        services.AddOpenApi("v1");
+        services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
+        return services;
+    }
+
+    /// <summary>Opens the store (migrating it) before the server takes requests; drains pending commits on stop.</summary>
+    private sealed class StrataHostedService(SettingsEngine engine) : IHostedService
+    {
+        public Task StartAsync(CancellationToken ct) => engine.StartAsync(ct);
+
+        public Task StopAsync(CancellationToken ct) => engine.DisposeAsync().AsTask();
+    }
+}

@@ -1,0 +1,130 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Strata.Engine;
+using Strata.Http;
+using Strata.Naming;
+using YamlDotNet.Core;
+
+namespace Strata.Transfer;
+
+/// <summary>
+/// Export of stored overrides as <c>strata-export/1</c> (JSON or YAML) and import of the same, atomically.
+/// Sensitive values are never exported; their names are listed under <c>omitted</c>.
+/// </summary>
+internal static class TransferEndpoints
+{
+    public const string Format = "strata-export/1";
+
+    public static void MapTransfer(this RouteGroupBuilder api)
+    {
+        api.MapGet("/export", Export).WithTags("Transfer");
+        api.MapPost("/import", Import).WithTags("Transfer");
+    }
+
+    private static IResult Export(HttpRequest request, SettingsEngine engine)
+    {
+        var wanted = request.Query["namespace"].Where(n => !string.IsNullOrEmpty(n)).Select(n => n!).ToList();
+        foreach (var ns in wanted)
+            if (Names.Check(ns, "Namespace") is { } error) return Problems.BadRequest("namespace", "name", error);
+        var yaml = request.Query["format"] == "yaml";
+        if (!yaml && request.Query.TryGetValue("format", out var f) && f != "json")
+            return Problems.BadRequest("format", "allowedValues", "'format' must be json or yaml.");
+
+        var snapshot = engine.Current;
+        var omitted = new List<string>();
+        var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("format", Format);
+            w.WriteNumber("revision", snapshot.Revision);
+            w.WriteString("exportedAt", DateTimeOffset.UtcNow);
+            w.WriteStartObject("settings");
+            var names = wanted.Count > 0 ? wanted : snapshot.NamespaceNames.ToList();
+            foreach (var ns in names.OrderBy(n => n, StringComparer.OrdinalIgnoreCase))
+            {
+                var states = snapshot.Namespace(ns)?.All.Where(s => s.HasLiveValue).ToList() ?? [];
+                if (states.Count == 0) continue;
+                w.WriteStartObject(states[0].Namespace);
+                foreach (var byScope in states.SelectMany(s => s.Values.Where(v => v.IsLive).Select(v => (State: s, Value: v)))
+                             .GroupBy(x => x.Value.Scope, StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Key, StringComparer.Ordinal))
+                {
+                    w.WriteStartObject(byScope.Key);
+                    foreach (var (state, value) in byScope.OrderBy(x => x.State.Key, StringComparer.OrdinalIgnoreCase))
+                    {
+                        if (engine.Registry.Find(state.Namespace, state.Key)?.Sensitive == true)
+                        {
+                            omitted.Add($"{state.Namespace}/{state.Key}@{value.Scope}");
+                            continue;
+                        }
+                        w.WritePropertyName(state.Key);
+                        value.Value.WriteTo(w);
+                    }
+                    w.WriteEndObject();
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+            w.WriteStartArray("omitted");
+            foreach (var name in omitted) w.WriteStringValue(name);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        if (!yaml) return TypedResults.Bytes(buffer.ToArray(), "application/json");
+        var document = JsonSerializer.Deserialize<JsonElement>(buffer.ToArray());
+        return TypedResults.Text(YamlJson.ToYaml(document), "application/yaml", Encoding.UTF8);
+    }
+
+    private static async Task<IResult> Import(HttpContext context, SettingsEngine engine)
+    {
+        JsonElement body;
+        var contentType = context.Request.ContentType ?? "";
+        if (contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase))
+        {
+            using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+            var limit = engine.Options.MaxRequestBodyBytes;
+            var chars = new char[limit + 1];
+            var read = await reader.ReadBlockAsync(chars, context.RequestAborted).ConfigureAwait(false);
+            if (read > limit) return Problems.TooLarge(limit);
+            byte[] json;
+            try { json = YamlJson.ToJsonBytes(new string(chars, 0, read)); }
+            catch (YamlException e) { return Problems.BadRequest("body", "yaml", $"The body is not valid YAML at line {e.Start.Line}, column {e.Start.Column}."); }
+            var (parsed, parseProblem) = RequestJson.Parse(json, engine.Options.MaxJsonDepth);
+            if (parseProblem is not null) return parseProblem;
+            body = parsed;
+        }
+        else
+        {
+            var (parsed, problem) = await RequestJson.ReadAsync(context, engine.Options).ConfigureAwait(false);
+            if (problem is not null) return problem;
+            body = parsed;
+        }
+
+        if (RequestJson.CheckObject(body, "format", "revision", "exportedAt", "settings", "omitted") is { } shape) return shape;
+        if (body.TryGetProperty("format", out var format) && format.GetString() != Format)
+            return Problems.BadRequest("format", "allowedValues", $"'format' must be {Format}.");
+        if (!body.TryGetProperty("settings", out var settings) || settings.ValueKind != JsonValueKind.Object)
+            return Problems.BadRequest("settings", "required", "'settings' must map namespace → scope → key → value.");
+
+        var changes = new List<Change>();
+        foreach (var ns in settings.EnumerateObject())
+        {
+            if (ns.Value.ValueKind != JsonValueKind.Object)
+                return Problems.BadRequest($"settings.{ns.Name}", "type", $"'settings.{ns.Name}' must map scope → key → value.");
+            foreach (var scope in ns.Value.EnumerateObject())
+            {
+                if (scope.Value.ValueKind != JsonValueKind.Object)
+                    return Problems.BadRequest($"settings.{ns.Name}.{scope.Name}", "type", $"'settings.{ns.Name}.{scope.Name}' must map key → value.");
+                foreach (var key in scope.Value.EnumerateObject())
+                    changes.Add(new Change(ns.Name, key.Name, scope.Name, key.Value));
+            }
+        }
+        if (changes.Count == 0) return SettingsEndpoints.CommitJson(new CommitResult(engine.Current.Revision, []));
+        var comment = context.Request.Query["comment"].ToString() is { Length: > 0 } c ? c : "import";
+        var result = await engine.CommitAsync(new ChangeSet(changes, SettingsEndpoints.Actor(context), comment)).ConfigureAwait(false);
+        return SettingsEndpoints.CommitJson(result);
+    }
+}

@@ -1,1 +1,0 @@
-namespace Strata; internal static class Placeholder {}
