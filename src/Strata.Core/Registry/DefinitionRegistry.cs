@@ -57,8 +57,11 @@ internal sealed class DefinitionRegistry
             throw new DefinitionException($"{setting.Namespace}/{setting.Key} is defined twice.");
     }
 
-    /// <summary>Checks a definition for consistency and compiles its pattern. <paramref name="origin"/> prefixes every message.</summary>
-    internal static RegisteredSetting Compile(SettingDefinition d, JsonElement? defaultValue, string origin)
+    /// <summary>
+    /// Checks a definition for consistency and compiles its pattern. <paramref name="origin"/> prefixes every message.
+    /// The checked default becomes the code layer, or the YAML layer when <paramref name="fromYaml"/>.
+    /// </summary>
+    internal static RegisteredSetting Compile(SettingDefinition d, JsonElement? defaultValue, string origin, bool fromYaml = false)
     {
         void Fail(string problem) => throw new DefinitionException($"{origin}: {problem}");
 
@@ -89,7 +92,7 @@ internal sealed class DefinitionRegistry
             }
         }
 
-        var setting = new RegisteredSetting(d, defaultValue, regex);
+        var setting = new RegisteredSetting(d, fromYaml ? null : defaultValue, regex) { YamlDefault = fromYaml ? defaultValue : null };
         if (defaultValue is { } value)
             CheckDefault(setting, value, Fail);
         return setting;

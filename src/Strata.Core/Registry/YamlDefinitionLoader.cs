@@ -111,8 +111,7 @@ internal static class YamlDefinitionLoader
         };
         JsonElement? defaultValue = fields.TryGetValue("default", out var d) ? ToJson(file, d, type) : null;
         var setting = Guard(file, fields.TryGetValue("default", out var dn) ? dn : at,
-            () => DefinitionRegistry.Compile(definition, defaultValue, $"{ns}/{key}"));
-        setting.YamlDefault = defaultValue;
+            () => DefinitionRegistry.Compile(definition, defaultValue, $"{ns}/{key}", fromYaml: true));
         Guard(file, at, () => { registry.Add(setting); return 0; });
     }
 

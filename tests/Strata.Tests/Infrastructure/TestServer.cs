@@ -1,0 +1,62 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Strata.Cli.Serve;
+
+namespace Strata.Tests.Infrastructure;
+
+/// <summary>The real server (the same host <c>strata serve</c> builds) on Kestrel at 127.0.0.1, port 0, over a temp SQLite file.</summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TempDirectory _dir;
+    private readonly bool _ownsDir;
+
+    private TestServer(WebApplication app, TempDirectory dir, bool ownsDir, Uri address)
+    {
+        _app = app;
+        _dir = dir;
+        _ownsDir = ownsDir;
+        Address = address;
+        Http = new HttpClient { BaseAddress = address };
+    }
+
+    public Uri Address { get; }
+    public HttpClient Http { get; }
+    public string DataDirectory => _dir.Path;
+
+    public static async Task<TestServer> StartAsync(Action<StrataOptions>? configure = null, string? definitionsFile = null, TempDirectory? dir = null)
+    {
+        var owns = dir is null;
+        dir ??= new TempDirectory();
+        var app = ServerHost.Build(new ServeSettings(dir.Path, "http://127.0.0.1:0", definitionsFile), [], o =>
+        {
+            o.EnvironmentVariables = new System.Collections.Hashtable();
+            configure?.Invoke(o);
+        });
+        await app.StartAsync();
+        var address = new Uri(ServerHost.Addresses(app).Single());
+        return new TestServer(app, dir, owns, address);
+    }
+
+    public async Task<long> RevisionAsync()
+    {
+        var body = await Http.GetFromJsonAsync<JsonElement>("api/v1/revision");
+        return body.GetProperty("revision").GetInt64();
+    }
+
+    public Task<HttpResponseMessage> PutJsonAsync(string path, string json) =>
+        Http.PutAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+
+    public Task<HttpResponseMessage> PostJsonAsync(string path, string json) =>
+        Http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        if (_ownsDir) _dir.Dispose();
+    }
+}

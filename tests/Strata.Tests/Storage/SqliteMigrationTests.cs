@@ -1,0 +1,70 @@
+using Microsoft.Data.Sqlite;
+using Strata.Storage;
+using Strata.Storage.Sqlite;
+using Strata.Tests.Infrastructure;
+
+namespace Strata.Tests.Storage;
+
+public sealed class SqliteMigrationTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    public static TheoryData<int> EarlierVersions()
+    {
+        var data = new TheoryData<int>();
+        for (var v = 1; v < SqliteMigrator.Latest; v++) data.Add(v);
+        return data;
+    }
+
+    [Fact]
+    public void Migrations_are_numbered_from_one_without_gaps()
+    {
+        Assert.Equal(Enumerable.Range(1, SqliteMigrator.All.Count), SqliteMigrator.All.Select(m => m.Version));
+        Assert.True(SqliteMigrator.Latest >= 2);
+    }
+
+    [Theory]
+    [MemberData(nameof(EarlierVersions))]
+    public async Task A_database_created_by_an_earlier_migration_upgrades_and_keeps_its_data(int version)
+    {
+        var file = _dir.File($"v{version}.db");
+        using (var connection = new SqliteConnection($"Data Source={file};Pooling=False"))
+        {
+            connection.Open();
+            SqliteMigrator.Migrate(connection, target: version);
+            Assert.Equal(version, SqliteMigrator.CurrentVersion(connection));
+            using var insert = connection.CreateCommand();
+            // Tables of migration 1 exist from every version on.
+            insert.CommandText = """
+                INSERT INTO settings VALUES ('app', 'k', 'global', '"kept"', 1, 5, 5, 1);
+                INSERT INTO history VALUES (1, 'app', 'k', 'global', 1, NULL, '"kept"', 'old', 5, NULL);
+                """;
+            insert.ExecuteNonQuery();
+        }
+
+        var store = new SqliteSettingsStore(file);
+        await using (store)
+        {
+            await store.MigrateAsync();
+            var status = await store.StatusAsync();
+            Assert.Equal((SqliteMigrator.Latest, 0), (status.SchemaVersion, status.PendingMigrations));
+            var contents = await store.LoadAsync();
+            Assert.Equal(("\"kept\"", 1L), (contents.Entries.Single().Value, contents.Revision));
+            Assert.Single(await store.HistoryAsync(new HistoryQuery("app", "k")));
+        }
+    }
+
+    [Fact]
+    public void Every_applied_migration_is_recorded_once_in_schema_version()
+    {
+        using var connection = new SqliteConnection($"Data Source={_dir.File("m.db")};Pooling=False");
+        connection.Open();
+        SqliteMigrator.Migrate(connection);
+        SqliteMigrator.Migrate(connection);
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT group_concat(version || ':' || name, ',') FROM (SELECT * FROM schema_version ORDER BY version)";
+        Assert.Equal(string.Join(",", SqliteMigrator.All.Select(m => $"{m.Version}:{m.Name}")), cmd.ExecuteScalar());
+    }
+}

@@ -1,0 +1,164 @@
+using Strata.Storage;
+
+namespace Strata.Tests.Storage;
+
+/// <summary>
+/// What every store must do. A backend's test class inherits this and says how to open its store; the same
+/// store (same file, same database schema) must come back from every call of <see cref="OpenStore"/>.
+/// </summary>
+public abstract class StoreConformanceTests : IAsyncLifetime
+{
+    private ISettingsStore? _store;
+
+    private protected abstract ISettingsStore OpenStore();
+
+    private protected ISettingsStore Store => _store!;
+
+    public async Task InitializeAsync()
+    {
+        _store = OpenStore();
+        await _store.MigrateAsync();
+    }
+
+    public async Task DisposeAsync() => await _store!.DisposeAsync();
+
+    private static ChangeRecord Rec(long rev, string key, string? value, long version, string? old = null, string scope = "global", long at = 1_000, string ns = "app") =>
+        new(rev, ns, key, scope, version, old, value, "tester", at, $"r{rev}");
+
+    [Fact]
+    public async Task An_empty_store_loads_nothing_at_revision_zero()
+    {
+        var contents = await Store.LoadAsync();
+        Assert.Empty(contents.Entries);
+        Assert.Equal(0, contents.Revision);
+    }
+
+    [Fact]
+    public async Task Migrating_again_is_harmless_and_the_schema_is_current()
+    {
+        await Store.MigrateAsync();
+        var status = await Store.StatusAsync();
+        Assert.Equal(0, status.PendingMigrations);
+        Assert.True(status.SchemaVersion >= 1);
+    }
+
+    [Fact]
+    public async Task Committed_records_load_back_as_the_current_entries()
+    {
+        await Store.CommitAsync([Rec(1, "a", "1", 1), Rec(1, "b", "\"x\"", 1)]);
+        await Store.CommitAsync([Rec(2, "a", "2", 2, old: "1", at: 2_000)]);
+
+        var contents = await Store.LoadAsync();
+
+        Assert.Equal(2, contents.Revision);
+        var a = contents.Entries.Single(e => e.Key == "a");
+        Assert.Equal(("2", 2L, 1_000L, 2_000L, 2L), (a.Value, a.Version, a.CreatedAt, a.UpdatedAt, a.Revision));
+        Assert.Equal("\"x\"", contents.Entries.Single(e => e.Key == "b").Value);
+    }
+
+    [Fact]
+    public async Task A_reset_keeps_a_tombstone_with_its_version_and_a_new_value_restarts_created_at()
+    {
+        await Store.CommitAsync([Rec(1, "a", "1", 1, at: 1_000)]);
+        await Store.CommitAsync([Rec(2, "a", null, 2, old: "1", at: 2_000)]);
+        var reset = (await Store.LoadAsync()).Entries.Single();
+        Assert.Equal((null, 2L), (reset.Value, reset.Version));
+
+        await Store.CommitAsync([Rec(3, "a", "3", 3, at: 3_000)]);
+        var again = (await Store.LoadAsync()).Entries.Single();
+        Assert.Equal(("3", 3L, 3_000L), (again.Value, again.Version, again.CreatedAt));
+    }
+
+    [Fact]
+    public async Task Scopes_are_separate_entries_of_one_key()
+    {
+        await Store.CommitAsync([Rec(1, "a", "1", 1), Rec(1, "a", "2", 1, scope: "user:alice")]);
+        var entries = (await Store.LoadAsync()).Entries;
+        Assert.Equal(["global", "user:alice"], entries.Select(e => e.Scope).Order());
+    }
+
+    [Fact]
+    public async Task Names_match_without_regard_to_case_and_keep_their_first_spelling()
+    {
+        await Store.CommitAsync([Rec(1, "MaxConn", "1", 1)]);
+        await Store.CommitAsync([new ChangeRecord(2, "APP", "maxconn", "GLOBAL", 2, "1", "2", "t", 2_000, null)]);
+        var entry = (await Store.LoadAsync()).Entries.Single();
+        Assert.Equal(("MaxConn", "2"), (entry.Key, entry.Value));
+        Assert.Equal(2, (await Store.HistoryAsync(new HistoryQuery("app", "MAXCONN"))).Count);
+    }
+
+    [Fact]
+    public async Task History_is_newest_first_filtered_and_paged_by_revision()
+    {
+        for (var r = 1; r <= 5; r++)
+            await Store.CommitAsync([Rec(r, "a", $"{r}", r, old: r == 1 ? null : $"{r - 1}", at: r * 1_000), Rec(r, $"other{r}", "0", 1)]);
+
+        var all = await Store.HistoryAsync(new HistoryQuery("app", "a"));
+        Assert.Equal([5L, 4, 3, 2, 1], all.Select(h => h.Revision));
+        Assert.Equal(("4", "5", "tester", "r5"), (all[0].OldValue, all[0].NewValue, all[0].Actor, all[0].Comment));
+
+        var page = await Store.HistoryAsync(new HistoryQuery("app", "a", BeforeRevision: 4, Limit: 2));
+        Assert.Equal([3L, 2], page.Select(h => h.Revision));
+        Assert.Equal(10, (await Store.HistoryAsync(new HistoryQuery("app"))).Count);
+        Assert.Empty(await Store.HistoryAsync(new HistoryQuery("app", "a", "user:x")));
+    }
+
+    [Fact]
+    public async Task State_at_a_past_revision_is_what_was_current_then_tombstones_included()
+    {
+        await Store.CommitAsync([Rec(1, "a", "1", 1), Rec(1, "b", "1", 1)]);
+        await Store.CommitAsync([Rec(2, "a", "2", 2, old: "1")]);
+        await Store.CommitAsync([Rec(3, "b", null, 2, old: "1"), Rec(3, "c", "1", 1, ns: "other")]);
+
+        var atOne = await Store.StateAtAsync("app", 1);
+        Assert.Equal([("a", "1"), ("b", "1")], atOne.OrderBy(e => e.Key).Select(e => (e.Key, e.Value)));
+        var atThree = await Store.StateAtAsync("app", 3);
+        Assert.Equal([("a", "2"), ("b", null)], atThree.OrderBy(e => e.Key).Select(e => (e.Key, e.Value)));
+        Assert.Equal(3, (await Store.StateAtAsync(null, 3)).Count);
+        Assert.Empty(await Store.StateAtAsync("app", 0));
+    }
+
+    [Fact]
+    public async Task The_revision_at_a_time_is_the_last_one_committed_by_then()
+    {
+        await Store.CommitAsync([Rec(1, "a", "1", 1, at: 10_000)]);
+        await Store.CommitAsync([Rec(2, "a", "2", 2, at: 20_000)]);
+        Assert.Equal(0, await Store.RevisionAtAsync(DateTimeOffset.FromUnixTimeMilliseconds(9_999)));
+        Assert.Equal(1, await Store.RevisionAtAsync(DateTimeOffset.FromUnixTimeMilliseconds(15_000)));
+        Assert.Equal(2, await Store.RevisionAtAsync(DateTimeOffset.FromUnixTimeMilliseconds(20_000)));
+    }
+
+    [Fact]
+    public async Task A_failed_commit_stores_none_of_its_records()
+    {
+        await Store.CommitAsync([Rec(1, "a", "1", 1)]);
+        var duplicate = Rec(2, "b", "1", 1);
+
+        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => Store.CommitAsync([Rec(2, "a", "2", 2), duplicate, duplicate]));
+
+        Assert.False(error.IsTransient);
+        var contents = await Store.LoadAsync();
+        Assert.Equal(1, contents.Revision);
+        Assert.Equal("1", contents.Entries.Single().Value);
+        await Store.CommitAsync([Rec(2, "a", "2", 2)]);
+        Assert.Equal(2, (await Store.LoadAsync()).Revision);
+    }
+
+    [Fact]
+    public async Task Committed_data_survives_closing_and_reopening_the_store()
+    {
+        await Store.CommitAsync([Rec(1, "a", "{\"deep\":[1,2]}", 1)]);
+        await Store.DisposeAsync();
+        var reopened = OpenStore();
+        try
+        {
+            await reopened.MigrateAsync();
+            Assert.Equal("{\"deep\":[1,2]}", (await reopened.LoadAsync()).Entries.Single().Value);
+        }
+        finally
+        {
+            await reopened.DisposeAsync();
+        }
+        _store = OpenStore();
+    }
+}
