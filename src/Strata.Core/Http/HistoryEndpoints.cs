@@ -97,7 +97,7 @@ internal static class HistoryEndpoints
         var (body, problem) = await RequestJson.ReadAsync(context, engine.Options).ConfigureAwait(false);
         if (problem is not null) return problem;
         if (RequestJson.CheckObject(body, "version", "scope", "comment") is { } shape) return shape;
-        if (!body.TryGetProperty("version", out var v) || !v.TryGetInt64(out var version) || version < 1)
+        if (!body.TryGetProperty("version", out var v) || !RequestJson.TryInt64(v, out var version) || version < 1)
             return Problems.BadRequest("version", "required", "'version' must be the key version to return to (1 or more).");
         var scope = Scope.TryNormalize(RequestJson.OptionalString(body, "scope", out problem), out var scopeError);
         if (problem is not null) return problem;
@@ -120,7 +120,7 @@ internal static class HistoryEndpoints
         var (body, problem) = await RequestJson.ReadAsync(context, engine.Options).ConfigureAwait(false);
         if (problem is not null) return problem;
         if (RequestJson.CheckObject(body, "revision", "comment") is { } shape) return shape;
-        if (!body.TryGetProperty("revision", out var r) || !r.TryGetInt64(out var revision) || revision < 0)
+        if (!body.TryGetProperty("revision", out var r) || !RequestJson.TryInt64(r, out var revision) || revision < 0)
             return Problems.BadRequest("revision", "required", "'revision' must be the revision to return to (0 or more).");
         var comment = RequestJson.OptionalString(body, "comment", out problem) ?? $"rollback of {ns} to revision {revision}";
         if (problem is not null) return problem;

@@ -63,6 +63,13 @@ internal static class RequestJson
         return null;
     }
 
+    /// <summary>True when the element is a JSON integer that fits in 64 bits (never throws on other kinds).</summary>
+    public static bool TryInt64(JsonElement element, out long value)
+    {
+        value = 0;
+        return element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out value);
+    }
+
     public static string? OptionalString(JsonElement body, string name, out IResult? problem)
     {
         problem = null;

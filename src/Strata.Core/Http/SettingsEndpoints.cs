@@ -176,7 +176,7 @@ internal static class SettingsEndpoints
             long? ifVersion = null;
             if (item.TryGetProperty("ifVersion", out var iv))
             {
-                if (!iv.TryGetInt64(out var v)) return Problems.BadRequest($"{field}.ifVersion", "type", "'ifVersion' must be an integer.");
+                if (!RequestJson.TryInt64(iv, out var v)) return Problems.BadRequest($"{field}.ifVersion", "type", "'ifVersion' must be an integer.");
                 ifVersion = v;
             }
             changes.Add(new Change(ns, key, scope ?? Scope.Global, reset ? null : value, ifVersion));

@@ -104,7 +104,7 @@ internal static class TransferEndpoints
         }
 
         if (RequestJson.CheckObject(body, "format", "revision", "exportedAt", "settings", "omitted") is { } shape) return shape;
-        if (body.TryGetProperty("format", out var format) && format.GetString() != Format)
+        if (body.TryGetProperty("format", out var format) && (format.ValueKind != JsonValueKind.String || format.GetString() != Format))
             return Problems.BadRequest("format", "allowedValues", $"'format' must be {Format}.");
         if (!body.TryGetProperty("settings", out var settings) || settings.ValueKind != JsonValueKind.Object)
             return Problems.BadRequest("settings", "required", "'settings' must map namespace → scope → key → value.");
