@@ -18,4 +18,5 @@ if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.Help
     Console.Error.WriteLine("Run 'strata --help' for usage.");
     return ExitCodes.Usage;
 }
-return await parsed.InvokeAsync();
+// The generic host handles SIGTERM/Ctrl-C for `serve` (drain, then exit 0); System.CommandLine must not pre-empt it.
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

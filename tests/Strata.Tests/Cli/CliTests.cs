@@ -1,0 +1,150 @@
+using System.Text.Json;
+using Strata.Tests.Infrastructure;
+
+namespace Strata.Tests.Cli;
+
+/// <summary>The real <c>strata</c> commands against a real server: output and exit codes a script can rely on.</summary>
+public sealed class CliTests : IAsyncLifetime
+{
+    private readonly TempDirectory _dir = new();
+    private TestServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync(o => o
+        .DefineNamespace(new NamespaceDefinition { Name = "svc", Strict = true })
+        .Define(new SettingDefinition { Namespace = "svc", Key = "port", Type = SettingType.Int, Default = 8080, Max = 65535, Scopes = ["global", "user"] })
+        .Define(new SettingDefinition { Namespace = "svc", Key = "mode", Type = SettingType.String, Default = "normal" }));
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    private Task<(int ExitCode, string Out, string Err)> Strata(params string[] args) =>
+        StrataProcess.RunAsync([.. args, "--server", _server.Address.ToString()]);
+
+    [Fact]
+    public async Task Set_get_ls_and_unset_round_trip_with_exit_code_zero()
+    {
+        var set = await Strata("set", "svc", "port", "9090", "-m", "move port");
+        Assert.Equal(0, set.ExitCode);
+        Assert.Contains("svc/port = 9090 (version 1, revision 1)", set.Out);
+
+        Assert.Equal((0, "9090"), ((await Strata("get", "svc", "port")).ExitCode, (await Strata("get", "svc", "port")).Out.Trim()));
+        await Strata("set", "svc", "mode", "fast");
+        Assert.Equal("\"fast\"", (await Strata("get", "svc", "mode")).Out.Trim());
+
+        var ls = await Strata("ls", "svc");
+        Assert.Contains("mode = \"fast\"\t(override global)", ls.Out);
+        Assert.Contains("port = 9090\t(override global)", ls.Out);
+        Assert.Contains("svc\t2 stored\t2 defined\tstrict", (await Strata("ls")).Out);
+
+        var unset = await Strata("unset", "svc", "port");
+        Assert.Equal(0, unset.ExitCode);
+        Assert.Contains("now 8080 from code", unset.Out);
+    }
+
+    [Fact]
+    public async Task Get_with_scope_and_explain_prints_the_layers()
+    {
+        await Strata("set", "svc", "port", "7000", "--scope", "user:alice");
+        var explained = await Strata("get", "svc", "port", "--scope", "user:alice", "--explain");
+        var json = JsonSerializer.Deserialize<JsonElement>(explained.Out);
+        Assert.Equal(7000, json.GetProperty("value").GetInt32());
+        Assert.Equal(["override", "code"], json.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("layer").GetString()));
+    }
+
+    [Fact]
+    public async Task A_missing_setting_exits_3_and_says_why_on_stderr()
+    {
+        var (code, stdout, stderr) = await Strata("get", "svc", "nothing");
+        Assert.Equal(3, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("404", stderr);
+    }
+
+    [Fact]
+    public async Task An_invalid_value_exits_4_naming_the_rule()
+    {
+        var (code, _, stderr) = await Strata("set", "svc", "port", "70000");
+        Assert.Equal(4, code);
+        Assert.Contains("must be at most 65535", stderr);
+        Assert.Equal(4, (await Strata("set", "svc", "unknown", "1")).ExitCode);
+        Assert.Equal(0, await _server.RevisionAsync());
+    }
+
+    [Fact]
+    public async Task A_stale_if_version_exits_5()
+    {
+        await Strata("set", "svc", "port", "1000");
+        Assert.Equal(5, (await Strata("set", "svc", "port", "1001", "--if-version", "7")).ExitCode);
+        Assert.Equal(0, (await Strata("set", "svc", "port", "1001", "--if-version", "1")).ExitCode);
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_exits_6_and_a_usage_error_exits_2()
+    {
+        var unreachable = await StrataProcess.RunAsync("get", "svc", "port", "--server", "http://127.0.0.1:1");
+        Assert.Equal(6, unreachable.ExitCode);
+        Assert.Contains("cannot reach", unreachable.Err);
+        Assert.Equal(2, (await Strata("get", "svc")).ExitCode);
+        Assert.Equal(2, (await Strata("frobnicate")).ExitCode);
+        Assert.Equal(2, (await Strata("rollback", "svc", "port")).ExitCode);
+    }
+
+    [Fact]
+    public async Task Values_that_are_not_json_are_stored_as_strings_unless_forced()
+    {
+        await Strata("set", "free", "greeting", "hello world");
+        await Strata("set", "free", "number-as-text", "42", "--string");
+        await Strata("set", "free", "object", "{\"a\":[1,2]}");
+        Assert.Equal("\"hello world\"", (await Strata("get", "free", "greeting")).Out.Trim());
+        Assert.Equal("\"42\"", (await Strata("get", "free", "number-as-text")).Out.Trim());
+        Assert.Equal(JsonValueKind.Object, JsonSerializer.Deserialize<JsonElement>((await Strata("get", "free", "object")).Out).ValueKind);
+    }
+
+    [Fact]
+    public async Task History_diff_and_rollback_work_from_the_command_line()
+    {
+        await Strata("set", "svc", "port", "1", "-m", "one");
+        await Strata("set", "svc", "port", "2");
+        await Strata("set", "svc", "mode", "fast");
+
+        var history = await Strata("history", "svc", "port");
+        Assert.Equal(0, history.ExitCode);
+        var lines = history.Out.Trim().Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("r2\t", lines[0]);
+        Assert.Contains("1 -> 2", lines[0]);
+        Assert.Contains("# one", lines[1]);
+
+        var diff = await Strata("diff", "svc", "--from", "1");
+        Assert.Contains("- port@global = 1", diff.Out);
+        Assert.Contains("+ port@global = 2", diff.Out);
+        Assert.Contains("+ mode@global = \"fast\"", diff.Out);
+
+        Assert.Equal(0, (await Strata("rollback", "svc", "port", "--version", "1")).ExitCode);
+        Assert.Equal("1", (await Strata("get", "svc", "port")).Out.Trim());
+        var nsRollback = await Strata("rollback", "svc", "--revision", "1");
+        Assert.Contains("revision 5", nsRollback.Out);
+        Assert.Equal("\"normal\"", (await Strata("get", "svc", "mode")).Out.Trim());
+    }
+
+    [Fact]
+    public async Task Export_to_a_yaml_file_and_import_into_another_server()
+    {
+        await Strata("set", "svc", "port", "4444");
+        await Strata("set", "free", "list", "[1,2,3]", "--scope", "user:bob");
+        var file = _dir.File("export.yaml");
+        Assert.Equal(0, (await Strata("export", "--format", "yaml", "-o", file)).ExitCode);
+        Assert.Contains("strata-export/1", await File.ReadAllTextAsync(file));
+
+        await using var other = await TestServer.StartAsync(o => o
+            .Define(new SettingDefinition { Namespace = "svc", Key = "port", Type = SettingType.Int, Scopes = ["global", "user"] }));
+        var import = await StrataProcess.RunAsync("import", file, "--server", other.Address.ToString());
+        Assert.Equal(0, import.ExitCode);
+        Assert.Contains("2 setting(s) imported", import.Out);
+        var list = await StrataProcess.RunAsync("get", "free", "list", "--scope", "user:bob", "--server", other.Address.ToString());
+        Assert.Equal("[1,2,3]", list.Out.Replace(" ", "").Replace("\n", "").Trim());
+    }
+}
