@@ -3,7 +3,11 @@ using System.Text.Json;
 namespace Strata.Engine;
 
 /// <summary>One requested change. A null <see cref="Value"/> resets the override (back to the lower layers).</summary>
-internal sealed record Change(string Namespace, string Key, string Scope, JsonElement? Value, long? ExpectedVersion = null);
+internal sealed record Change(string Namespace, string Key, string Scope, JsonElement? Value, long? ExpectedVersion = null)
+{
+    /// <summary>The value as compact JSON text, set by validation so the commit loop never serialises.</summary>
+    public string? Json { get; init; }
+}
 
 /// <summary>Changes committed together, atomically, as one revision.</summary>
 internal sealed record ChangeSet(IReadOnlyList<Change> Changes, string Actor, string? Comment = null);

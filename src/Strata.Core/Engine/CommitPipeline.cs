@@ -113,15 +113,15 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
             {
                 var state = Find(change.Namespace, change.Key, snapshot, working);
                 var current = state?.At(change.Scope);
-                var json = change.Value is { } v ? v.GetRawText() : null;
+                var json = change.Value is null ? null : change.Json ?? change.Value.Value.GetRawText();
                 var version = (current?.Version ?? 0) + 1;
                 var created = current is { IsLive: true } ? current.CreatedAt : now;
                 var scope = current?.Scope ?? change.Scope;
-                var value = new StoredValue(scope, json, version, created, now, revision);
-                state = state?.With(value) ?? new KeyState(change.Namespace, change.Key, new(Names.Comparer) { [scope] = value });
+                var value = new StoredValue(scope, json, change.Value ?? default, version, created, now, revision);
+                state = state?.With(value) ?? new KeyState(change.Namespace, change.Key, [value]);
                 working[(state.Namespace, state.Key)] = state;
                 records.Add(new ChangeRecord(revision, state.Namespace, state.Key, scope, version, current?.Json, json,
-                    request.Set.Actor, now, request.Set.Comment));
+                    request.Set.Actor, now, request.Set.Comment, current?.Revision ?? 0, created));
                 applied.Add(new AppliedChange(state.Namespace, state.Key, scope, version, json is null, created, now));
             }
             accepted.Add((request, new CommitResult(revision, applied)));

@@ -3,32 +3,46 @@ using Strata.Resolution;
 
 namespace Strata.Engine;
 
-/// <summary>All overrides of one namespace/key, by scope. Immutable: a commit replaces the whole object.</summary>
+/// <summary>
+/// All overrides of one namespace/key, by scope. Immutable: a commit replaces the whole object. Most keys have one
+/// to a few scopes, kept in a small array; a key with many (one per user, say) switches to a dictionary.
+/// </summary>
 internal sealed class KeyState
 {
-    private readonly Dictionary<string, StoredValue> _byScope;
+    private const int ArrayLimit = 8;
+
+    private readonly StoredValue[] _small;
+    private readonly Dictionary<string, StoredValue>? _large;
     private ResolvedSetting? _globalResolution;
 
-    public KeyState(string ns, string key, Dictionary<string, StoredValue> byScope)
+    public KeyState(string ns, string key, IEnumerable<StoredValue> values)
     {
         Namespace = ns;
         Key = key;
-        _byScope = byScope;
-        HasLiveValue = byScope.Values.Any(v => v.IsLive);
+        _small = values.ToArray();
+        if (_small.Length > ArrayLimit)
+        {
+            _large = _small.ToDictionary(v => v.Scope, Names.Comparer);
+            _small = [];
+        }
+        HasLiveValue = Values.Any(v => v.IsLive);
     }
 
     public string Namespace { get; }
     public string Key { get; }
     public bool HasLiveValue { get; }
-    public IEnumerable<StoredValue> Values => _byScope.Values;
+    public IEnumerable<StoredValue> Values => _large?.Values ?? (IEnumerable<StoredValue>)_small;
 
-    public StoredValue? At(string scope) => _byScope.GetValueOrDefault(scope);
-
-    public KeyState With(StoredValue value)
+    public StoredValue? At(string scope)
     {
-        var copy = new Dictionary<string, StoredValue>(_byScope, Names.Comparer) { [value.Scope] = value };
-        return new KeyState(Namespace, Key, copy);
+        if (_large is not null) return _large.GetValueOrDefault(scope);
+        foreach (var value in _small)
+            if (Names.Comparer.Equals(value.Scope, scope)) return value;
+        return null;
     }
+
+    public KeyState With(StoredValue value) =>
+        new(Namespace, Key, Values.Where(v => !Names.Comparer.Equals(v.Scope, value.Scope)).Append(value));
 
     /// <summary>The resolution for the global-only chain, computed once per key state: the hot read path.</summary>
     public ResolvedSetting? GlobalResolution(Resolver resolver) =>

@@ -14,7 +14,6 @@ namespace Strata.Engine;
 /// </summary>
 internal sealed class SettingsEngine : IAsyncDisposable
 {
-    private readonly Dictionary<RegisteredSetting, ResolvedSetting?> _staticResolutions = [];
     private readonly SnapshotHolder _snapshots = new(Snapshot.From([], 0));
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -32,7 +31,7 @@ internal sealed class SettingsEngine : IAsyncDisposable
             throw new DefinitionException("LayerOrder names a layer twice.");
         Resolver = new Resolver(Registry, environment, [.. options.LayerOrder]);
         foreach (var setting in Registry.All)
-            _staticResolutions[setting] = Resolver.Resolve(setting.Namespace, setting.Key, null, ScopeChain.GlobalOnly, explain: false);
+            setting.StaticResolution = Resolver.Resolve(setting.Namespace, setting.Key, null, ScopeChain.GlobalOnly, explain: false);
     }
 
     public StrataOptions Options { get; }
@@ -57,7 +56,7 @@ internal sealed class SettingsEngine : IAsyncDisposable
         if (chain.IsGlobalOnly && !explain)
         {
             if (state is not null) return state.GlobalResolution(Resolver);
-            return Registry.Find(ns, key) is { } definition ? _staticResolutions[definition] : null;
+            return Registry.Find(ns, key)?.StaticResolution;
         }
         return Resolver.Resolve(ns, key, state, chain, explain);
     }
@@ -154,11 +153,13 @@ internal sealed class SettingsEngine : IAsyncDisposable
             return null;
         }
         JsonElement? value = null;
+        string? json = null;
         if (change.Value is { } raw)
         {
             if (definition is not null) ValueValidator.Validate(definition, raw, field, errors);
-            // Compact, canonical JSON: what is stored, hashed into ETags and served.
-            value = JsonSerializer.SerializeToElement(raw);
+            // Compact, canonical JSON: what is stored and served. Parsed here, on the caller's thread, not in the commit loop.
+            json = JsonSerializer.Serialize(raw);
+            value = JsonSerializer.Deserialize<JsonElement>(json);
         }
         return change with
         {
@@ -166,6 +167,7 @@ internal sealed class SettingsEngine : IAsyncDisposable
             Key = definition?.Key ?? change.Key,
             Scope = scope,
             Value = value,
+            Json = json,
         };
     }
 }

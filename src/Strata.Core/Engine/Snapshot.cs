@@ -33,8 +33,7 @@ internal sealed class Snapshot
         {
             var states = byNamespace
                 .GroupBy(e => e.Key, Names.Comparer)
-                .Select(byKey => new KeyState(byKey.First().Namespace, byKey.First().Key,
-                    byKey.ToDictionary(e => e.Scope, StoredValue.From, Names.Comparer)));
+                .Select(byKey => new KeyState(byKey.First().Namespace, byKey.First().Key, byKey.Select(StoredValue.From)));
             namespaces[byNamespace.First().Namespace] = KeyIndex.From(states);
         }
         return new Snapshot(revision, namespaces);

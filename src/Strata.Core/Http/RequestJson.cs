@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -15,23 +16,35 @@ internal static class RequestJson
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
             sizeFeature.MaxRequestBodySize = limit;
 
-        using var buffer = new MemoryStream();
+        // A pooled buffer, grown by doubling: bodies are read on every write, so they should not allocate.
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(context.Request.ContentLength ?? 4096, limit) + 1);
+        var length = 0;
         try
         {
-            var chunk = new byte[16 * 1024];
             int read;
-            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
+            while ((read = await context.Request.Body.ReadAsync(buffer.AsMemory(length), context.RequestAborted).ConfigureAwait(false)) > 0)
             {
-                if (buffer.Length + read > limit) return (default, Problems.TooLarge(limit));
-                buffer.Write(chunk, 0, read);
+                length += read;
+                if (length > limit) return (default, Problems.TooLarge(limit));
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(buffer.Length * 2L, limit + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
             }
+            if (length == 0) return (default, Problems.BadRequest("body", "required", "The request body is empty; send a JSON document."));
+            return Parse(buffer.AsMemory(0, length), options.MaxJsonDepth);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return (default, Problems.TooLarge(limit));
         }
-        if (buffer.Length == 0) return (default, Problems.BadRequest("body", "required", "The request body is empty; send a JSON document."));
-        return Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), options.MaxJsonDepth);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public static (JsonElement Body, IResult? Problem) Parse(ReadOnlyMemory<byte> utf8, int maxDepth)

@@ -24,5 +24,8 @@ internal sealed class RegisteredSetting
     public Regex? Pattern { get; }
     public HashSet<string> AllowedScopeKinds { get; }
 
+    /// <summary>The global resolution while no override exists; set once by the engine at start-up (defaults never change).</summary>
+    public Resolution.ResolvedSetting? StaticResolution { get; set; }
+
     public bool AllowsScope(string scope) => AllowedScopeKinds.Contains(Naming.Scope.Kind(scope));
 }

@@ -7,10 +7,15 @@ namespace Strata.Storage;
 internal sealed record StoredEntry(
     string Namespace, string Key, string Scope, string? Value, long Version, long CreatedAt, long UpdatedAt, long Revision);
 
-/// <summary>One change as committed and as kept in history. Times are Unix milliseconds.</summary>
+/// <summary>
+/// One change as committed and as kept in history. Times are Unix milliseconds. <see cref="PreviousRevision"/> (the
+/// key's last change, 0 for none) and <see cref="CreatedAt"/> (when the live value was first set) are known to the
+/// writer and only stored; history reads leave them 0.
+/// </summary>
 internal sealed record ChangeRecord(
     long Revision, string Namespace, string Key, string Scope, long Version,
-    string? OldValue, string? NewValue, string Actor, long At, string? Comment);
+    string? OldValue, string? NewValue, string Actor, long At, string? Comment,
+    long PreviousRevision = 0, long CreatedAt = 0);
 
 /// <summary>Everything a store holds now: the live and reset entries and the last committed revision.</summary>
 internal sealed record StoreContents(IReadOnlyList<StoredEntry> Entries, long Revision);

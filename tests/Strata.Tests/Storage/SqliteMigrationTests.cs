@@ -39,7 +39,7 @@ public sealed class SqliteMigrationTests : IDisposable
             // Tables of migration 1 exist from every version on.
             insert.CommandText = """
                 INSERT INTO settings VALUES ('app', 'k', 'global', '"kept"', 1, 5, 5, 1);
-                INSERT INTO history VALUES (1, 'app', 'k', 'global', 1, NULL, '"kept"', 'old', 5, NULL);
+                INSERT INTO history VALUES (1, 'app', 'k', 'global', 1, NULL, '"kept"', 'old', 5, NULL, 5, NULL);
                 """;
             insert.ExecuteNonQuery();
         }

@@ -22,8 +22,10 @@ public abstract class StoreConformanceTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _store!.DisposeAsync();
 
-    private static ChangeRecord Rec(long rev, string key, string? value, long version, string? old = null, string scope = "global", long at = 1_000, string ns = "app") =>
-        new(rev, ns, key, scope, version, old, value, "tester", at, $"r{rev}");
+    /// <summary>A record as the engine writes it: <paramref name="prev"/> is the key's previous revision (0 for none).</summary>
+    private static ChangeRecord Rec(long rev, string key, string? value, long version, string? old = null, string scope = "global",
+        long at = 1_000, string ns = "app", long prev = 0, long? created = null) =>
+        new(rev, ns, key, scope, version, old, value, "tester", at, $"r{rev}", prev, created ?? at);
 
     [Fact]
     public async Task An_empty_store_loads_nothing_at_revision_zero()
@@ -46,7 +48,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     public async Task Committed_records_load_back_as_the_current_entries()
     {
         await Store.CommitAsync([Rec(1, "a", "1", 1), Rec(1, "b", "\"x\"", 1)]);
-        await Store.CommitAsync([Rec(2, "a", "2", 2, old: "1", at: 2_000)]);
+        await Store.CommitAsync([Rec(2, "a", "2", 2, old: "1", at: 2_000, prev: 1, created: 1_000)]);
 
         var contents = await Store.LoadAsync();
 
@@ -60,11 +62,11 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     public async Task A_reset_keeps_a_tombstone_with_its_version_and_a_new_value_restarts_created_at()
     {
         await Store.CommitAsync([Rec(1, "a", "1", 1, at: 1_000)]);
-        await Store.CommitAsync([Rec(2, "a", null, 2, old: "1", at: 2_000)]);
+        await Store.CommitAsync([Rec(2, "a", null, 2, old: "1", at: 2_000, prev: 1)]);
         var reset = (await Store.LoadAsync()).Entries.Single();
         Assert.Equal((null, 2L), (reset.Value, reset.Version));
 
-        await Store.CommitAsync([Rec(3, "a", "3", 3, at: 3_000)]);
+        await Store.CommitAsync([Rec(3, "a", "3", 3, at: 3_000, prev: 2)]);
         var again = (await Store.LoadAsync()).Entries.Single();
         Assert.Equal(("3", 3L, 3_000L), (again.Value, again.Version, again.CreatedAt));
     }
@@ -81,7 +83,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     public async Task Names_match_without_regard_to_case_and_keep_their_first_spelling()
     {
         await Store.CommitAsync([Rec(1, "MaxConn", "1", 1)]);
-        await Store.CommitAsync([new ChangeRecord(2, "APP", "maxconn", "GLOBAL", 2, "1", "2", "t", 2_000, null)]);
+        await Store.CommitAsync([new ChangeRecord(2, "APP", "maxconn", "GLOBAL", 2, "1", "2", "t", 2_000, null, 1, 1_000)]);
         var entry = (await Store.LoadAsync()).Entries.Single();
         Assert.Equal(("MaxConn", "2"), (entry.Key, entry.Value));
         Assert.Equal(2, (await Store.HistoryAsync(new HistoryQuery("app", "MAXCONN"))).Count);
@@ -91,7 +93,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     public async Task History_is_newest_first_filtered_and_paged_by_revision()
     {
         for (var r = 1; r <= 5; r++)
-            await Store.CommitAsync([Rec(r, "a", $"{r}", r, old: r == 1 ? null : $"{r - 1}", at: r * 1_000), Rec(r, $"other{r}", "0", 1)]);
+            await Store.CommitAsync([Rec(r, "a", $"{r}", r, old: r == 1 ? null : $"{r - 1}", at: r * 1_000, prev: r - 1, created: 1_000), Rec(r, $"other{r}", "0", 1)]);
 
         var all = await Store.HistoryAsync(new HistoryQuery("app", "a"));
         Assert.Equal([5L, 4, 3, 2, 1], all.Select(h => h.Revision));
@@ -107,8 +109,8 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     public async Task State_at_a_past_revision_is_what_was_current_then_tombstones_included()
     {
         await Store.CommitAsync([Rec(1, "a", "1", 1), Rec(1, "b", "1", 1)]);
-        await Store.CommitAsync([Rec(2, "a", "2", 2, old: "1")]);
-        await Store.CommitAsync([Rec(3, "b", null, 2, old: "1"), Rec(3, "c", "1", 1, ns: "other")]);
+        await Store.CommitAsync([Rec(2, "a", "2", 2, old: "1", prev: 1)]);
+        await Store.CommitAsync([Rec(3, "b", null, 2, old: "1", prev: 1), Rec(3, "c", "1", 1, ns: "other")]);
 
         var atOne = await Store.StateAtAsync("app", 1);
         Assert.Equal([("a", "1"), ("b", "1")], atOne.OrderBy(e => e.Key).Select(e => (e.Key, e.Value)));
@@ -122,7 +124,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     public async Task The_revision_at_a_time_is_the_last_one_committed_by_then()
     {
         await Store.CommitAsync([Rec(1, "a", "1", 1, at: 10_000)]);
-        await Store.CommitAsync([Rec(2, "a", "2", 2, at: 20_000)]);
+        await Store.CommitAsync([Rec(2, "a", "2", 2, at: 20_000, prev: 1)]);
         Assert.Equal(0, await Store.RevisionAtAsync(DateTimeOffset.FromUnixTimeMilliseconds(9_999)));
         Assert.Equal(1, await Store.RevisionAtAsync(DateTimeOffset.FromUnixTimeMilliseconds(15_000)));
         Assert.Equal(2, await Store.RevisionAtAsync(DateTimeOffset.FromUnixTimeMilliseconds(20_000)));
@@ -134,13 +136,13 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         await Store.CommitAsync([Rec(1, "a", "1", 1)]);
         var duplicate = Rec(2, "b", "1", 1);
 
-        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => Store.CommitAsync([Rec(2, "a", "2", 2), duplicate, duplicate]));
+        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => Store.CommitAsync([Rec(2, "a", "2", 2, prev: 1), duplicate, duplicate]));
 
         Assert.False(error.IsTransient);
         var contents = await Store.LoadAsync();
         Assert.Equal(1, contents.Revision);
         Assert.Equal("1", contents.Entries.Single().Value);
-        await Store.CommitAsync([Rec(2, "a", "2", 2)]);
+        await Store.CommitAsync([Rec(2, "a", "2", 2, prev: 1)]);
         Assert.Equal(2, (await Store.LoadAsync()).Revision);
     }
 

@@ -8,12 +8,16 @@ namespace Strata.Storage.Sqlite;
 /// </summary>
 internal sealed class SqliteSettingsStore : ISettingsStore
 {
+    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(100);
+
     private const string EntryColumns = "namespace, key, scope, value, version, created_at, updated_at, revision";
 
     private readonly string _connectionString;
     private SqliteConnection? _writer;
     private SqliteCommand? _upsert;
     private SqliteCommand? _insertHistory;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _checkpointer;
 
     public SqliteSettingsStore(string databasePath)
     {
@@ -61,13 +65,14 @@ internal sealed class SqliteSettingsStore : ISettingsStore
             _insertHistory!.Transaction = tx;
             foreach (var r in records)
             {
-                Bind(_upsert, r);
-                _upsert.ExecuteNonQuery();
                 Bind(_insertHistory, r);
                 _insertHistory.Parameters["$old"].Value = (object?)r.OldValue ?? DBNull.Value;
                 _insertHistory.Parameters["$actor"].Value = r.Actor;
                 _insertHistory.Parameters["$comment"].Value = (object?)r.Comment ?? DBNull.Value;
+                _insertHistory.Parameters["$prev"].Value = r.PreviousRevision;
                 _insertHistory.ExecuteNonQuery();
+                Bind(_upsert, r);
+                _upsert.ExecuteNonQuery();
             }
             tx.Commit();
             return 0;
@@ -78,13 +83,23 @@ internal sealed class SqliteSettingsStore : ISettingsStore
     public Task<IReadOnlyList<ChangeRecord>> HistoryAsync(HistoryQuery q, CancellationToken ct = default) =>
         Task.FromResult<IReadOnlyList<ChangeRecord>>(Guarded(() =>
         {
+            if (q.Key is not null && q.Namespace is null) throw new ArgumentException("A key's history needs its namespace.", nameof(q));
             using var connection = Open();
-            return Query(connection, """
-                SELECT revision, namespace, key, scope, version, old_value, new_value, actor, at, comment FROM history
-                WHERE ($ns IS NULL OR namespace = $ns) AND ($key IS NULL OR key = $key)
-                  AND ($scope IS NULL OR scope = $scope) AND ($before IS NULL OR revision < $before)
-                ORDER BY revision DESC, namespace, key, scope LIMIT $limit
-                """,
+            // A key's history walks its chain from the current row; anything wider reads by revision.
+            var sql = q.Key is null
+                ? """
+                  SELECT revision, namespace, key, scope, version, old_value, new_value, actor, at, comment FROM history h
+                  WHERE ($ns IS NULL OR namespace = $ns) AND ($scope IS NULL OR scope = $scope) AND ($before IS NULL OR revision < $before)
+                  ORDER BY revision DESC, namespace, key, scope LIMIT $limit
+                  """
+                : $"""
+                  WITH RECURSIVE {Chain("namespace = $ns AND key = $key AND ($scope IS NULL OR scope = $scope)", "")}
+                  SELECT h.revision, h.namespace, h.key, h.scope, h.version, h.old_value, h.new_value, h.actor, h.at, h.comment
+                  FROM chain c JOIN history h ON {ChainJoin}
+                  WHERE ($before IS NULL OR h.revision < $before)
+                  ORDER BY h.revision DESC, h.scope LIMIT $limit
+                  """;
+            return Query(connection, sql,
                 p =>
                 {
                     p.AddWithValue("$ns", (object?)q.Namespace ?? DBNull.Value);
@@ -102,14 +117,12 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         Task.FromResult<IReadOnlyList<StoredEntry>>(Guarded(() =>
         {
             using var connection = Open();
-            return Query(connection, """
-                SELECT h.namespace, h.key, h.scope, h.new_value, h.version,
-                       (SELECT MIN(c.at) FROM history c WHERE c.namespace = h.namespace AND c.key = h.key AND c.scope = h.scope
-                          AND c.revision <= h.revision), h.at, h.revision
-                FROM history h
-                WHERE ($ns IS NULL OR h.namespace = $ns)
-                  AND h.revision = (SELECT MAX(l.revision) FROM history l
-                                    WHERE l.namespace = h.namespace AND l.key = h.key AND l.scope = h.scope AND l.revision <= $rev)
+            // Walk each key's chain back from its current row until the first change at or before the revision.
+            return Query(connection, $"""
+                WITH RECURSIVE {Chain("$ns IS NULL OR namespace = $ns", "AND c.revision > $rev")}
+                SELECT h.namespace, h.key, h.scope, h.new_value, h.version, COALESCE(h.created_at, h.at), h.at, h.revision
+                FROM chain c JOIN history h ON {ChainJoin}
+                WHERE c.revision <= $rev
                 """,
                 p =>
                 {
@@ -134,14 +147,34 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         return new StoreStatus("sqlite", SqliteMigrator.CurrentVersion(connection), SqliteMigrator.Latest);
     }));
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_checkpointer is not null) await _checkpointer.ConfigureAwait(false);
+        _checkpointer = null;
         _upsert?.Dispose();
         _insertHistory?.Dispose();
         _writer?.Dispose();
         _writer = null;
         SqliteConnection.ClearAllPools();
-        return ValueTask.CompletedTask;
+    }
+
+    private async Task CheckpointLoopAsync()
+    {
+        using var timer = new PeriodicTimer(CheckpointInterval);
+        try
+        {
+            using var connection = Open();
+            using var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                // Busy or locked: the next tick tries again. Every commit is safe in the WAL meanwhile.
+                try { checkpoint.ExecuteNonQuery(); }
+                catch (SqliteException) { }
+            }
+        }
+        catch (OperationCanceledException) { }
     }
 
     private SqliteConnection Open()
@@ -156,25 +189,42 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         if (_writer is not null) return _writer;
         var writer = Open();
         Pragma(writer, "synchronous = FULL");
+        // A checkpoint copies WAL pages into the database file and fsyncs it. Done by the writer (SQLite's default)
+        // it stalls every queued commit behind it; a background connection does it instead, PASSIVE so it never
+        // blocks the writer.
+        Pragma(writer, "wal_autocheckpoint = 0");
+        _checkpointer ??= Task.Run(CheckpointLoopAsync);
         _upsert = writer.CreateCommand();
         _upsert.CommandText = $"""
-            INSERT INTO settings ({EntryColumns}) VALUES ($ns, $key, $scope, $new, $version, $at, $at, $rev)
+            INSERT INTO settings ({EntryColumns}) VALUES ($ns, $key, $scope, $new, $version, $created, $at, $rev)
             ON CONFLICT (namespace, key, scope) DO UPDATE SET
-                value = excluded.value, version = excluded.version, updated_at = excluded.updated_at,
-                revision = excluded.revision,
-                created_at = CASE WHEN settings.value IS NULL THEN excluded.created_at ELSE settings.created_at END
+                value = excluded.value, version = excluded.version, created_at = excluded.created_at,
+                updated_at = excluded.updated_at, revision = excluded.revision
             """;
-        AddParameters(_upsert, "$ns", "$key", "$scope", "$new", "$version", "$at", "$rev");
+        AddParameters(_upsert, "$ns", "$key", "$scope", "$new", "$version", "$at", "$rev", "$created");
         _upsert.Prepare();
         _insertHistory = writer.CreateCommand();
         _insertHistory.CommandText = """
-            INSERT INTO history (revision, namespace, key, scope, version, old_value, new_value, actor, at, comment)
-            VALUES ($rev, $ns, $key, $scope, $version, $old, $new, $actor, $at, $comment)
+            INSERT INTO history (revision, namespace, key, scope, version, old_value, new_value, actor, at, comment, created_at, prev_revision)
+            VALUES ($rev, $ns, $key, $scope, $version, $old, $new, $actor, $at, $comment,
+                CASE WHEN $new IS NULL THEN NULL ELSE $created END, NULLIF($prev, 0))
             """;
-        AddParameters(_insertHistory, "$ns", "$key", "$scope", "$new", "$version", "$at", "$rev", "$old", "$actor", "$comment");
+        AddParameters(_insertHistory, "$ns", "$key", "$scope", "$new", "$version", "$at", "$rev", "$old", "$actor", "$comment", "$created", "$prev");
         _insertHistory.Prepare();
         return _writer = writer;
     }
+
+    private const string ChainJoin =
+        "h.revision = c.revision AND h.namespace = c.namespace AND h.key = c.key AND h.scope = c.scope";
+
+    /// <summary>A recursive CTE <c>chain</c>: the current rows matching <paramref name="start"/>, then each one's previous changes.</summary>
+    private static string Chain(string start, string descendWhile) => $"""
+        chain(revision, namespace, key, scope) AS (
+            SELECT revision, namespace, key, scope FROM settings WHERE {start}
+            UNION ALL
+            SELECT h.prev_revision, h.namespace, h.key, h.scope FROM chain c JOIN history h ON {ChainJoin}
+            WHERE h.prev_revision IS NOT NULL {descendWhile})
+        """;
 
     private static void AddParameters(SqliteCommand cmd, params string[] names)
     {
@@ -191,6 +241,7 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         p["$version"].Value = r.Version;
         p["$at"].Value = r.At;
         p["$rev"].Value = r.Revision;
+        p["$created"].Value = r.CreatedAt;
     }
 
     private static StoredEntry ReadEntry(SqliteDataReader r) =>
