@@ -14,9 +14,15 @@ public sealed class StrataOptions
     /// <summary>Prefix of environment variables for the environment layer. Default <c>STRATA_</c>.</summary>
     public string EnvironmentPrefix { get; set; } = "STRATA_";
 
-    /// <summary>Layers in order of precedence, highest first.</summary>
-    public IList<SettingLayer> LayerOrder { get; set; } =
+    /// <summary>The layer order when none is configured: stored override, environment, YAML default, code default.</summary>
+    public static IReadOnlyList<SettingLayer> DefaultLayerOrder { get; } =
         [SettingLayer.Override, SettingLayer.Environment, SettingLayer.Yaml, SettingLayer.Code];
+
+    /// <summary>
+    /// Layers in order of precedence, highest first; a layer left out is not consulted. Null means
+    /// <see cref="DefaultLayerOrder"/>. (Null rather than pre-filled, because configuration binding appends to a list.)
+    /// </summary>
+    public IList<SettingLayer>? LayerOrder { get; set; }
 
     /// <summary>Largest request body accepted, in bytes. Default 1 MiB.</summary>
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;

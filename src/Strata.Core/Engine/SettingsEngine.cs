@@ -27,9 +27,10 @@ internal sealed class SettingsEngine : IAsyncDisposable
         _logger = logger;
         Registry = DefinitionRegistry.Build(options.Namespaces, options.Definitions, options.DefinitionsFile);
         var environment = new EnvironmentLayer(Registry, options.EnvironmentPrefix, options.EnvironmentVariables);
-        if (options.LayerOrder.Distinct().Count() != options.LayerOrder.Count)
-            throw new DefinitionException("LayerOrder names a layer twice.");
-        Resolver = new Resolver(Registry, environment, [.. options.LayerOrder]);
+        var order = options.LayerOrder is { Count: > 0 } configured ? configured.ToArray() : [.. StrataOptions.DefaultLayerOrder];
+        if (order.Distinct().Count() != order.Length)
+            throw new DefinitionException($"LayerOrder names a layer twice: {string.Join(", ", order)}.");
+        Resolver = new Resolver(Registry, environment, order);
         foreach (var setting in Registry.All)
             setting.StaticResolution = Resolver.Resolve(setting.Namespace, setting.Key, null, ScopeChain.GlobalOnly, explain: false);
     }

@@ -26,11 +26,12 @@ public sealed class TestServer : IAsyncDisposable
     public HttpClient Http { get; }
     public string DataDirectory => _dir.Path;
 
-    public static async Task<TestServer> StartAsync(Action<StrataOptions>? configure = null, string? definitionsFile = null, TempDirectory? dir = null)
+    public static async Task<TestServer> StartAsync(Action<StrataOptions>? configure = null, string? definitionsFile = null,
+        TempDirectory? dir = null, string[]? hostArgs = null)
     {
         var owns = dir is null;
         dir ??= new TempDirectory();
-        var app = ServerHost.Build(new ServeSettings(dir.Path, "http://127.0.0.1:0", definitionsFile), [], o =>
+        var app = ServerHost.Build(new ServeSettings(dir.Path, "http://127.0.0.1:0", definitionsFile), hostArgs ?? [], o =>
         {
             o.EnvironmentVariables = new System.Collections.Hashtable();
             configure?.Invoke(o);

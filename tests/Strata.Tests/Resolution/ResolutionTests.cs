@@ -102,6 +102,22 @@ public sealed class ResolutionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_key_overridden_for_many_scopes_resolves_each_one()
+    {
+        await using var h = await StartAsync();
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => h.SetAsync("app", "limit", i, $"user:u{i}")));
+        await h.SetAsync("app", "limit", 100, "user:u7");
+
+        foreach (var i in Enumerable.Range(0, 40))
+        {
+            var chain = ScopeChain.TryParse($"user:u{i}", out _)!;
+            Assert.Equal(i == 7 ? 100 : i, h.Engine.Get(h.Engine.Current, "app", "limit", chain)!.As<int>());
+        }
+        Assert.Equal(5, h.Engine.Get("app", "limit")!.As<int>());
+        Assert.Equal(2, h.Engine.Current.Find("app", "limit")!.At("USER:u7")!.Version);
+    }
+
+    [Fact]
     public async Task A_namespace_read_merges_the_scope_chain_key_by_key()
     {
         await using var h = await StartAsync();
