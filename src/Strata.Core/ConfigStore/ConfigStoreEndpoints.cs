@@ -58,7 +58,8 @@ internal static class ConfigStoreEndpoints
         if (problem is not null) return problem;
         await engine.CommitAsync(new ChangeSet([new Change(ns, key, Scope.Global, body, Etag.ExpectedVersion(context.Request))],
             SettingsEndpoints.Actor(context))).ConfigureAwait(false);
-        var setting = engine.Get(ns, key)!;
+        // A layer order without overrides can leave a stored value unread; say so rather than guess.
+        if (engine.Get(ns, key) is not { } setting) return TypedResults.NoContent();
         context.Response.Headers.ETag = Etag.Version(setting.TargetVersion);
         return JsonBytes.Result(w => WriteItem(w, setting));
     }
