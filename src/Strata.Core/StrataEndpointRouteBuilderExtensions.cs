@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Strata.ConfigStore;
 using Strata.Health;
 using Strata.Http;
+using Strata.Security;
 using Strata.Transfer;
 
 namespace Strata;
@@ -23,6 +24,7 @@ public static class StrataEndpointRouteBuilderExtensions
         settings.MapSchema();
         settings.MapHistory();
         api.MapTransfer();
+        api.MapKeys();
         endpoints.MapConfigStore().AddEndpointFilter<StrataExceptionFilter>();
         endpoints.MapStrataHealth();
         endpoints.MapOpenApi("/openapi/{documentName}.json");

@@ -53,6 +53,12 @@ public sealed class StrataOptions
         return this;
     }
 
+    /// <summary>A file holding the master key (base64 of 32 bytes), used when <c>STRATA_MASTER_KEY</c> is not set.</summary>
+    public string? MasterKeyFile { get; set; }
+
+    /// <summary>How many stored secrets a key rotation re-encrypts per transaction. Default 500.</summary>
+    public int KeyRotationBatchSize { get; set; } = 500;
+
     /// <summary>Environment variables to read instead of the process's (tests).</summary>
     internal IDictionary? EnvironmentVariables { get; set; }
 }

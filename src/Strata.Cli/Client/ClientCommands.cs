@@ -34,6 +34,50 @@ internal static class ClientCommands
         yield return Rollback();
         yield return Export();
         yield return Import();
+        yield return Keys();
+    }
+
+    private static Command Keys()
+    {
+        var ls = new Command("ls", "List data keys, their state and how many stored records (current values and history) each encrypts") { JsonOption() };
+        ls.SetAction((r, ct) => Run(r, async client =>
+        {
+            var (body, code) = await client.SendAsync(HttpMethod.Get, "api/v1/keys", ct: ct);
+            if (body is null) return code;
+            var node = JsonNode.Parse(body)!;
+            if (r.GetValue<bool>("--json")) { await client.Out.WriteLineAsync(node.ToJsonString(Pretty)); return code; }
+            await client.Out.WriteLineAsync($"encryption {(node["encryption"]!.GetValue<bool>() ? "enabled" : "disabled")}, rotation {node["rotation"]}");
+            foreach (var k in node["keys"]!.AsArray())
+                await client.Out.WriteLineAsync($"{k!["id"]}\t{k["state"]}\t{k["records"]} record(s)\tcreated {k["createdAt"]}");
+            return code;
+        }));
+        var wait = new Option<bool>("--wait") { Description = "Wait (up to 10 minutes) until every secret is re-encrypted and the old key retired" };
+        var rotate = new Command("rotate", "Add a new data key and re-encrypt every secret with it, online") { wait };
+        rotate.SetAction((r, ct) => Run(r, async client =>
+        {
+            var (body, code) = await client.SendAsync(HttpMethod.Post, "api/v1/keys/rotate", "{}", ct: ct);
+            if (body is null) return code;
+            await client.Out.WriteLineAsync($"data key {JsonNode.Parse(body)!["active"]} is active; re-encrypting");
+            if (!r.GetValue(wait)) return code;
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(TimeSpan.FromMinutes(10));
+            while (!deadline.IsCancellationRequested)
+            {
+                var (status, statusCode) = await client.SendAsync(HttpMethod.Get, "api/v1/keys", ct: deadline.Token);
+                if (status is null) return statusCode;
+                var node = JsonNode.Parse(status)!;
+                if (node["rotation"]!.GetValue<string>() == "failed") { await Console.Error.WriteLineAsync("strata: rotation failed; see the server log"); return ExitCodes.Failure; }
+                if (node["keys"]!.AsArray().All(k => k!["state"]!.GetValue<string>() != "retiring"))
+                {
+                    await client.Out.WriteLineAsync("rotation complete");
+                    return ExitCodes.Ok;
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(250), deadline.Token);
+            }
+            await Console.Error.WriteLineAsync("strata: rotation still running after 10 minutes");
+            return ExitCodes.Failure;
+        }));
+        return new Command("keys", "Data keys that encrypt secrets") { ls, rotate };
     }
 
     private static Command Get()

@@ -23,7 +23,7 @@ internal static class ServeCommand
                 app = ServerHost.Build(settings, [.. result.UnmatchedTokens]);
                 await app.StartAsync(ct);
             }
-            catch (DefinitionException e)
+            catch (Exception e) when (e is DefinitionException or Security.SecretException)
             {
                 await Console.Error.WriteLineAsync($"strata: {e.Message}");
                 return ExitCodes.Config;

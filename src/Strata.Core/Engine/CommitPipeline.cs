@@ -20,10 +20,17 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
     private readonly ChangeFeed _feed;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Func<ChangeRecord, ChangeRecord> _seal;
+    private readonly Func<StoreContents, Snapshot> _load;
     private readonly Task _loop;
 
-    public CommitPipeline(ISettingsStore store, SnapshotHolder snapshots, ChangeFeed feed, TimeProvider time, ILogger logger)
+    // seal: a record as the store keeps it (secrets encrypted); load: what the store holds as a snapshot
+    // (secrets decrypted), for reloads.
+    public CommitPipeline(ISettingsStore store, SnapshotHolder snapshots, ChangeFeed feed, TimeProvider time, ILogger logger,
+        Func<ChangeRecord, ChangeRecord> seal, Func<StoreContents, Snapshot> load)
     {
+        _seal = seal;
+        _load = load;
         _store = store;
         _snapshots = snapshots;
         _feed = feed;
@@ -48,6 +55,9 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
             throw new StoreUnavailableException("Strata is shutting down; the reload was not accepted.", isTransient: true);
         return pending.Completion.Task;
     }
+
+    /// <summary>Completes once every request queued before it has been committed or refused.</summary>
+    public Task BarrierAsync() => SubmitAsync(new ChangeSet([], "strata"));
 
     public async ValueTask DisposeAsync()
     {
@@ -79,8 +89,7 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
         var snapshot = _snapshots.Current;
         if (batch.Exists(p => p.Reload))
         {
-            var contents = await _store.LoadAsync().ConfigureAwait(false);
-            _snapshots.Current = snapshot = Snapshot.From(contents.Entries, contents.Revision);
+            _snapshots.Current = snapshot = _load(await _store.LoadAsync().ConfigureAwait(false));
         }
         var revision = snapshot.Revision;
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -120,8 +129,8 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
                 var value = new StoredValue(scope, json, change.Value ?? default, version, created, now, revision);
                 state = state?.With(value) ?? new KeyState(change.Namespace, change.Key, [value]);
                 working[(state.Namespace, state.Key)] = state;
-                records.Add(new ChangeRecord(revision, state.Namespace, state.Key, scope, version, current?.Json, json,
-                    request.Set.Actor, now, request.Set.Comment, current?.Revision ?? 0, created));
+                records.Add(_seal(new ChangeRecord(revision, state.Namespace, state.Key, scope, version, current?.Json, json,
+                    request.Set.Actor, now, request.Set.Comment, current?.Revision ?? 0, created)));
                 applied.Add(new AppliedChange(state.Namespace, state.Key, scope, version, json is null, created, now));
             }
             accepted.Add((request, new CommitResult(revision, applied)));

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Strata.Naming;
 using Strata.Registry;
 using Strata.Resolution;
+using Strata.Security;
 using Strata.Storage;
 using Strata.Validation;
 
@@ -31,6 +32,9 @@ internal sealed class SettingsEngine : IAsyncDisposable
         if (order.Distinct().Count() != order.Length)
             throw new DefinitionException($"LayerOrder names a layer twice: {string.Join(", ", order)}.");
         Resolver = new Resolver(Registry, environment, order);
+        var variables = options.EnvironmentVariables ?? Environment.GetEnvironmentVariables();
+        var master = MasterKey.Load(variables[MasterKey.Variable] as string, options.MasterKeyFile);
+        Secrets = new SecretKeeper(store, Registry, master, options.KeyRotationBatchSize, time, logger);
         foreach (var setting in Registry.All)
             setting.StaticResolution = Resolver.Resolve(setting.Namespace, setting.Key, null, ScopeChain.GlobalOnly, explain: false);
     }
@@ -40,14 +44,16 @@ internal sealed class SettingsEngine : IAsyncDisposable
     public DefinitionRegistry Registry { get; }
     public Resolver Resolver { get; }
     public ChangeFeed Feed { get; } = new();
+    public SecretKeeper Secrets { get; }
     public Snapshot Current => _snapshots.Current;
 
     public async Task StartAsync(CancellationToken ct = default)
     {
         await Store.MigrateAsync(ct).ConfigureAwait(false);
-        var contents = await Store.LoadAsync(ct).ConfigureAwait(false);
-        _snapshots.Current = Snapshot.From(contents.Entries, contents.Revision);
-        _pipeline = new CommitPipeline(Store, _snapshots, Feed, _time, _logger);
+        // Before the pipeline exists nothing can be in flight, so the rotation's barrier has nothing to wait for.
+        await Secrets.InitializeAsync(() => _pipeline?.BarrierAsync() ?? Task.CompletedTask, ct).ConfigureAwait(false);
+        _snapshots.Current = Load(await Store.LoadAsync(ct).ConfigureAwait(false));
+        _pipeline = new CommitPipeline(Store, _snapshots, Feed, _time, _logger, Secrets.Seal, Load);
     }
 
     /// <summary>Resolves one key. The global-only chain without explain is served from caches: no allocation.</summary>
@@ -115,14 +121,21 @@ internal sealed class SettingsEngine : IAsyncDisposable
     {
         if (revision >= Current.Revision) return Current;
         var entries = await Store.StateAtAsync(ns, revision, ct).ConfigureAwait(false);
-        return Snapshot.From(entries, revision);
+        return Snapshot.From(entries.Select(Secrets.Open), revision);
     }
+
+    /// <summary>History with secrets decrypted (callers mask them for output).</summary>
+    public async Task<IReadOnlyList<ChangeRecord>> HistoryAsync(HistoryQuery query, CancellationToken ct = default) =>
+        (await Store.HistoryAsync(query, ct).ConfigureAwait(false)).Select(Secrets.Open).ToList();
 
     public async ValueTask DisposeAsync()
     {
+        await Secrets.DisposeAsync().ConfigureAwait(false);
         if (_pipeline is not null) await _pipeline.DisposeAsync().ConfigureAwait(false);
         await Store.DisposeAsync().ConfigureAwait(false);
     }
+
+    private Snapshot Load(StoreContents contents) => Snapshot.From(contents.Entries.Select(Secrets.Open), contents.Revision);
 
     private CommitPipeline Pipeline => _pipeline ?? throw new InvalidOperationException("Strata has not started.");
 

@@ -17,6 +17,9 @@ internal sealed class StoreHealthCheck(SettingsEngine engine) : IHealthCheck
                 ["schemaVersion"] = status.SchemaVersion,
                 ["pendingMigrations"] = status.PendingMigrations,
                 ["revision"] = engine.Current.Revision,
+                ["encryption"] = engine.Secrets.Enabled ? "enabled" : "disabled",
+                ["activeKey"] = engine.Secrets.ActiveKeyId ?? "",
+                ["keyRotation"] = engine.Secrets.Rotation.IsFaulted ? "failed" : engine.Secrets.Rotation.IsCompleted ? "idle" : "running",
             };
             return status.PendingMigrations == 0
                 ? HealthCheckResult.Healthy("Store reachable, schema current.", data)

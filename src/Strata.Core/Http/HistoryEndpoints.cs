@@ -45,7 +45,7 @@ internal static class HistoryEndpoints
                 return Problems.BadRequest("before", "type", "'before' must be a revision number.");
             before = rev;
         }
-        var records = await engine.Store.HistoryAsync(query with { Limit = limit, BeforeRevision = before }, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        var records = await engine.HistoryAsync(query with { Limit = limit, BeforeRevision = before }, request.HttpContext.RequestAborted).ConfigureAwait(false);
         return JsonBytes.Result(w =>
         {
             w.WriteStartObject();
@@ -105,7 +105,7 @@ internal static class HistoryEndpoints
         var comment = RequestJson.OptionalString(body, "comment", out problem) ?? $"rollback to version {version}";
         if (problem is not null) return problem;
 
-        var records = await engine.Store.HistoryAsync(new HistoryQuery(ns, key, scope, Limit: int.MaxValue), context.RequestAborted).ConfigureAwait(false);
+        var records = await engine.HistoryAsync(new HistoryQuery(ns, key, scope, Limit: int.MaxValue), context.RequestAborted).ConfigureAwait(false);
         var target = records.FirstOrDefault(r => r.Version == version);
         if (target is null) return Problems.NotFound($"'{ns}/{key}' at scope {scope} has no version {version}.");
         var currentVersion = records.Count > 0 ? records[0].Version : 0;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Strata.Engine;
+using Strata.Security;
 using Strata.Storage;
 
 namespace Strata.Http;
@@ -21,6 +22,12 @@ internal sealed class StrataExceptionFilter : IEndpointFilter
         {
             context.HttpContext.Response.Headers.ETag = Etag.Version(e.CurrentVersion);
             return Problems.VersionConflict(e.Message, e.CurrentVersion);
+        }
+        catch (SecretException e)
+        {
+            // Not the caller's mistake: a stored secret was altered or its key is gone. Say which; never a value.
+            return TypedResults.Problem(title: "A stored secret cannot be decrypted", detail: e.Message,
+                statusCode: StatusCodes.Status500InternalServerError, type: "urn:strata:problem:secret-unreadable");
         }
         catch (StoreUnavailableException e)
         {

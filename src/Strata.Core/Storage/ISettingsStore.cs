@@ -27,4 +27,19 @@ internal interface ISettingsStore : IAsyncDisposable
     Task<long> RevisionAtAsync(DateTimeOffset time, CancellationToken ct = default);
 
     Task<StoreStatus> StatusAsync(CancellationToken ct = default);
+
+    Task<IReadOnlyList<DataKeyRecord>> DataKeysAsync(CancellationToken ct = default);
+
+    /// <summary>Inserts or updates data keys, all in one transaction (a rotation adds one and retires another at once).</summary>
+    Task SaveDataKeysAsync(IReadOnlyList<DataKeyRecord> keys, CancellationToken ct = default);
+
+    /// <summary>
+    /// Rewrites up to <paramref name="batchSize"/> stored values (current and history) encrypted with
+    /// <paramref name="keyId"/>, in one transaction that does not wait for the commit loop beyond SQLite's own locking,
+    /// and returns how many it rewrote (0: none is left). A value changed meanwhile by a commit is left alone.
+    /// </summary>
+    Task<int> ReencryptAsync(string keyId, SecretRewriter rewrite, int batchSize, CancellationToken ct = default);
+
+    /// <summary>How many stored values (current and history) are encrypted with <paramref name="keyId"/>.</summary>
+    Task<long> CountEncryptedAsync(string keyId, CancellationToken ct = default);
 }

@@ -29,3 +29,14 @@ internal sealed record StoreStatus(string Kind, int SchemaVersion, int LatestSch
 {
     public int PendingMigrations => LatestSchemaVersion - SchemaVersion;
 }
+
+/// <summary>A data key as stored: <see cref="Wrapped"/> is the key encrypted by the master key (empty once retired).</summary>
+internal sealed record DataKeyRecord(string Id, string Wrapped, string State, long CreatedAt)
+{
+    public const string Active = "active";
+    public const string Retiring = "retiring";
+    public const string Retired = "retired";
+}
+
+/// <summary>Rewrites one stored secret (namespace, key, scope, envelope) into another envelope.</summary>
+internal delegate string SecretRewriter(string ns, string key, string scope, string envelope);

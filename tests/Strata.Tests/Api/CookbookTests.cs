@@ -86,7 +86,8 @@ public sealed class CookbookTests : IAsyncLifetime
     public async Task Seed_003_snapshot_masks_secrets_and_names_other_namespaces_by_path()
     {
         await using var server = await TestServer.StartAsync(o => o
-            .Define(new SettingDefinition { Namespace = "app", Key = "SECRET_KEY", Type = SettingType.String, Sensitive = true }));
+            .Define(new SettingDefinition { Namespace = "app", Key = "SECRET_KEY", Type = SettingType.String, Sensitive = true }),
+            masterKey: Strata.Security.MasterKey.Generate());
         await server.PostJsonAsync("config/patch", """{"updates": {"SECRET_KEY": "hunter2", "billing/limit": 5}}""");
 
         var body = await server.Http.GetStringAsync("config");

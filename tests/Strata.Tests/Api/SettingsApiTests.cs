@@ -32,7 +32,7 @@ public sealed class SettingsApiTests : IAsyncLifetime
                     default: light
                     scopes: [global, user]
             """);
-        _server = await TestServer.StartAsync(definitionsFile: yaml);
+        _server = await TestServer.StartAsync(definitionsFile: yaml, masterKey: Strata.Security.MasterKey.Generate());
     }
 
     public async Task DisposeAsync()

@@ -30,13 +30,13 @@ public sealed class TransferApiTests
     [InlineData("yaml", "application/yaml")]
     public async Task An_export_imports_into_an_empty_server_with_the_same_values_minus_secrets(string format, string contentType)
     {
-        await using var source = await TestServer.StartAsync(Secrets);
+        await using var source = await TestServer.StartAsync(Secrets, masterKey: Strata.Security.MasterKey.Generate());
         await SeedAsync(source);
         var document = await source.Http.GetStringAsync($"api/v1/export?format={format}");
         Assert.DoesNotContain("sk-secret", document);
         Assert.Contains("billing/api_key@global", document);
 
-        await using var target = await TestServer.StartAsync(Secrets);
+        await using var target = await TestServer.StartAsync(Secrets, masterKey: Strata.Security.MasterKey.Generate());
         var imported = await target.Http.PostAsync("api/v1/import", new StringContent(document, Encoding.UTF8, contentType));
         var result = await imported.ReadJsonAsync();
 
@@ -52,7 +52,7 @@ public sealed class TransferApiTests
     [Fact]
     public async Task Export_can_be_limited_to_chosen_namespaces()
     {
-        await using var server = await TestServer.StartAsync(Secrets);
+        await using var server = await TestServer.StartAsync(Secrets, masterKey: Strata.Security.MasterKey.Generate());
         await SeedAsync(server);
         var document = await server.Http.GetFromJsonAsync<JsonElement>("api/v1/export?namespace=prefs");
         Assert.Equal(["prefs"], document.GetProperty("settings").EnumerateObject().Select(p => p.Name));

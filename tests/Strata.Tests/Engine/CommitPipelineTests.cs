@@ -29,6 +29,10 @@ public sealed class CommitPipelineTests : IDisposable
         public Task<IReadOnlyList<StoredEntry>> StateAtAsync(string? ns, long r, CancellationToken ct = default) => inner.StateAtAsync(ns, r, ct);
         public Task<long> RevisionAtAsync(DateTimeOffset t, CancellationToken ct = default) => inner.RevisionAtAsync(t, ct);
         public Task<StoreStatus> StatusAsync(CancellationToken ct = default) => inner.StatusAsync(ct);
+        public Task<IReadOnlyList<DataKeyRecord>> DataKeysAsync(CancellationToken ct = default) => inner.DataKeysAsync(ct);
+        public Task SaveDataKeysAsync(IReadOnlyList<DataKeyRecord> keys, CancellationToken ct = default) => inner.SaveDataKeysAsync(keys, ct);
+        public Task<int> ReencryptAsync(string id, SecretRewriter rewrite, int batch, CancellationToken ct = default) => inner.ReencryptAsync(id, rewrite, batch, ct);
+        public Task<long> CountEncryptedAsync(string id, CancellationToken ct = default) => inner.CountEncryptedAsync(id, ct);
         public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 

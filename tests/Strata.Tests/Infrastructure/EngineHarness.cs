@@ -10,10 +10,12 @@ namespace Strata.Tests.Infrastructure;
 public sealed class EngineHarness : IAsyncDisposable
 {
     private readonly TempDirectory _dir;
+    private readonly bool _ownsDir;
 
-    private EngineHarness(TempDirectory dir, SettingsEngine engine)
+    private EngineHarness(TempDirectory dir, bool ownsDir, SettingsEngine engine)
     {
         _dir = dir;
+        _ownsDir = ownsDir;
         Engine = engine;
     }
 
@@ -21,14 +23,24 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public string DataDirectory => _dir.Path;
 
+    /// <summary>Starts over <paramref name="dir"/> (kept afterwards) or a fresh folder (deleted on dispose).</summary>
     public static async Task<EngineHarness> StartAsync(Action<StrataOptions>? configure = null, IDictionary? environment = null, TempDirectory? dir = null)
     {
+        var owns = dir is null;
         dir ??= new TempDirectory();
         var options = new StrataOptions { DataDirectory = dir.Path, EnvironmentVariables = environment ?? new Hashtable() };
         configure?.Invoke(options);
         var engine = new SettingsEngine(options, new SqliteSettingsStore(Path.Combine(dir.Path, "strata.db")), TimeProvider.System, NullLogger<SettingsEngine>.Instance);
-        await engine.StartAsync();
-        return new EngineHarness(dir, engine);
+        try
+        {
+            await engine.StartAsync();
+        }
+        catch
+        {
+            await engine.DisposeAsync();
+            throw;
+        }
+        return new EngineHarness(dir, owns, engine);
     }
 
     internal Task<CommitResult> SetAsync(string ns, string key, object? value, string scope = "global", long? ifVersion = null) =>
@@ -42,6 +54,6 @@ public sealed class EngineHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Engine.DisposeAsync();
-        _dir.Dispose();
+        if (_ownsDir) _dir.Dispose();
     }
 }

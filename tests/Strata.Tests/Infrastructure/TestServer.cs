@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Strata.Cli.Serve;
 
 namespace Strata.Tests.Infrastructure;
@@ -23,17 +24,19 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     public Uri Address { get; }
+    internal Strata.Engine.SettingsEngine Engine => _app.Services.GetRequiredService<Strata.Engine.SettingsEngine>();
     public HttpClient Http { get; }
     public string DataDirectory => _dir.Path;
 
     public static async Task<TestServer> StartAsync(Action<StrataOptions>? configure = null, string? definitionsFile = null,
-        TempDirectory? dir = null, string[]? hostArgs = null)
+        TempDirectory? dir = null, string[]? hostArgs = null, string? masterKey = null)
     {
         var owns = dir is null;
         dir ??= new TempDirectory();
         var app = ServerHost.Build(new ServeSettings(dir.Path, "http://127.0.0.1:0", definitionsFile), hostArgs ?? [], o =>
         {
             o.EnvironmentVariables = new System.Collections.Hashtable();
+            if (masterKey is not null) o.EnvironmentVariables[Strata.Security.MasterKey.Variable] = masterKey;
             configure?.Invoke(o);
         });
         await app.StartAsync();

@@ -147,6 +147,86 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         return new StoreStatus("sqlite", SqliteMigrator.CurrentVersion(connection), SqliteMigrator.Latest);
     }));
 
+    public Task<IReadOnlyList<DataKeyRecord>> DataKeysAsync(CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<DataKeyRecord>>(Guarded(() =>
+        {
+            using var connection = Open();
+            return Query(connection, "SELECT id, wrapped, state, created_at FROM data_keys ORDER BY created_at, id", _ => { },
+                r => new DataKeyRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3)));
+        }));
+
+    public Task SaveDataKeysAsync(IReadOnlyList<DataKeyRecord> keys, CancellationToken ct = default)
+    {
+        Guarded(() =>
+        {
+            using var connection = Open();
+            using var tx = connection.BeginTransaction(deferred: false);
+            foreach (var key in keys)
+            {
+                using var cmd = connection.CreateCommand();
+                cmd.Transaction = tx;
+                cmd.CommandText = """
+                    INSERT INTO data_keys (id, wrapped, state, created_at) VALUES ($id, $wrapped, $state, $at)
+                    ON CONFLICT (id) DO UPDATE SET wrapped = excluded.wrapped, state = excluded.state
+                    """;
+                cmd.Parameters.AddWithValue("$id", key.Id);
+                cmd.Parameters.AddWithValue("$wrapped", key.Wrapped);
+                cmd.Parameters.AddWithValue("$state", key.State);
+                cmd.Parameters.AddWithValue("$at", key.CreatedAt);
+                cmd.ExecuteNonQuery();
+            }
+            tx.Commit();
+            return 0;
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task<int> ReencryptAsync(string keyId, SecretRewriter rewrite, int batchSize, CancellationToken ct = default) =>
+        Task.FromResult(Guarded(() =>
+        {
+            var pattern = Security.DataKeyRing.LikePattern(keyId);
+            using var connection = Open();
+            // IMMEDIATE: take the write lock up front, so what is read is what gets updated.
+            using var tx = connection.BeginTransaction(deferred: false);
+            var current = Query(connection, "SELECT namespace, key, scope, value FROM settings WHERE value LIKE $p LIMIT $n",
+                p => { p.AddWithValue("$p", pattern); p.AddWithValue("$n", batchSize); },
+                r => (Ns: r.GetString(0), Key: r.GetString(1), Scope: r.GetString(2), Value: r.GetString(3)), tx);
+            foreach (var row in current)
+                Execute(connection, tx, "UPDATE settings SET value = $new WHERE namespace = $ns AND key = $key AND scope = $scope AND value = $old",
+                    ("$new", rewrite(row.Ns, row.Key, row.Scope, row.Value)), ("$ns", row.Ns), ("$key", row.Key), ("$scope", row.Scope), ("$old", row.Value));
+            var past = Query(connection, """
+                SELECT revision, namespace, key, scope, old_value, new_value FROM history
+                WHERE old_value LIKE $p OR new_value LIKE $p LIMIT $n
+                """,
+                p => { p.AddWithValue("$p", pattern); p.AddWithValue("$n", batchSize - current.Count); },
+                r => (Rev: r.GetInt64(0), Ns: r.GetString(1), Key: r.GetString(2), Scope: r.GetString(3),
+                    Old: r.IsDBNull(4) ? null : r.GetString(4), New: r.IsDBNull(5) ? null : r.GetString(5)), tx);
+            foreach (var row in past)
+            {
+                string? Rewrite(string? text) => text is not null && text.StartsWith(pattern[..^1], StringComparison.Ordinal)
+                    ? rewrite(row.Ns, row.Key, row.Scope, text) : text;
+                Execute(connection, tx, """
+                    UPDATE history SET old_value = $old, new_value = $new
+                    WHERE revision = $rev AND namespace = $ns AND key = $key AND scope = $scope
+                    """,
+                    ("$old", Rewrite(row.Old)), ("$new", Rewrite(row.New)), ("$rev", row.Rev), ("$ns", row.Ns), ("$key", row.Key), ("$scope", row.Scope));
+            }
+            tx.Commit();
+            return current.Count + past.Count;
+        }));
+
+    public Task<long> CountEncryptedAsync(string keyId, CancellationToken ct = default) => Task.FromResult(Guarded(() =>
+    {
+        using var connection = Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = """
+            SELECT (SELECT COUNT(*) FROM settings WHERE value LIKE $p)
+                 + (SELECT COUNT(*) FROM history WHERE old_value LIKE $p OR new_value LIKE $p)
+            """;
+        cmd.Parameters.AddWithValue("$p", Security.DataKeyRing.LikePattern(keyId));
+        return (long)cmd.ExecuteScalar()!;
+    }));
+
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -248,9 +328,20 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
             r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7));
 
-    private static List<T> Query<T>(SqliteConnection connection, string sql, Action<SqliteParameterCollection> bind, Func<SqliteDataReader, T> read)
+    private static void Execute(SqliteConnection connection, SqliteTransaction tx, string sql, params (string Name, object? Value)[] parameters)
     {
         using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        cmd.ExecuteNonQuery();
+    }
+
+    private static List<T> Query<T>(SqliteConnection connection, string sql, Action<SqliteParameterCollection> bind, Func<SqliteDataReader, T> read,
+        SqliteTransaction? tx = null)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
         cmd.CommandText = sql;
         bind(cmd.Parameters);
         using var reader = cmd.ExecuteReader();
