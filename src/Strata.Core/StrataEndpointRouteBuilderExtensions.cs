@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Strata.Access;
 using Strata.ConfigStore;
 using Strata.Health;
 using Strata.Http;
@@ -25,6 +26,7 @@ public static class StrataEndpointRouteBuilderExtensions
         settings.MapHistory();
         api.MapTransfer();
         api.MapKeys();
+        api.MapTokens();
         endpoints.MapConfigStore().AddEndpointFilter<StrataExceptionFilter>();
         endpoints.MapStrataHealth();
         endpoints.MapOpenApi("/openapi/{documentName}.json");

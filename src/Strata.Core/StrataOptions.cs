@@ -59,6 +59,12 @@ public sealed class StrataOptions
     /// <summary>How many stored secrets a key rotation re-encrypts per transaction. Default 500.</summary>
     public int KeyRotationBatchSize { get; set; } = 500;
 
+    /// <summary>
+    /// Grants of the anonymous principal (requests without a token), as <c>permission:pattern</c>, e.g.
+    /// <c>config.read:public.*</c>. None by default: every request needs a token.
+    /// </summary>
+    public IList<string>? AnonymousGrants { get; set; }
+
     /// <summary>Environment variables to read instead of the process's (tests).</summary>
     internal IDictionary? EnvironmentVariables { get; set; }
 }

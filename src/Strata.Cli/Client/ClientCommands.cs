@@ -35,6 +35,47 @@ internal static class ClientCommands
         yield return Export();
         yield return Import();
         yield return Keys();
+        yield return Tokens();
+    }
+
+    private static Command Tokens()
+    {
+        var name = new Argument<string>("name");
+        var grants = new Option<string[]>("--grant") { Description = "permission:pattern, repeatable (e.g. config.read:billing)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var expires = new Option<string?>("--expires") { Description = "Lifetime such as 30d or 12h (default: no expiry)" };
+        var create = new Command("create", "Create a token; it is printed once and never shown again") { name, grants, expires };
+        create.SetAction((r, ct) => Run(r, async client =>
+        {
+            var body = JsonSerializer.Serialize(new { name = r.GetValue(name), grants = r.GetValue(grants), expiresIn = r.GetValue(expires) });
+            var (answer, code) = await client.SendAsync(HttpMethod.Post, "api/v1/tokens", body, ct: ct);
+            if (answer is null) return code;
+            var node = JsonNode.Parse(answer)!;
+            await Console.Error.WriteLineAsync($"token {node["id"]} ({node["name"]}) created; store it now, it is not shown again:");
+            await client.Out.WriteLineAsync(node["token"]!.GetValue<string>());
+            return code;
+        }));
+        var ls = new Command("ls", "List tokens (never their secrets)") { JsonOption() };
+        ls.SetAction((r, ct) => Run(r, async client =>
+        {
+            var (answer, code) = await client.SendAsync(HttpMethod.Get, "api/v1/tokens", ct: ct);
+            if (answer is null) return code;
+            var node = JsonNode.Parse(answer)!;
+            if (r.GetValue<bool>("--json")) { await client.Out.WriteLineAsync(node.ToJsonString(Pretty)); return code; }
+            foreach (var t in node["tokens"]!.AsArray())
+                await client.Out.WriteLineAsync(
+                    $"{t!["id"]}\t{t["name"]}\t{string.Join(",", t["grants"]!.AsArray().Select(g => g!.GetValue<string>()))}" +
+                    $"\t{(t["revokedAt"] is not null ? "revoked" : t["expiresAt"] is { } e ? $"expires {e}" : "no expiry")}\tlast used {t["lastUsedAt"]?.ToString() ?? "never"}");
+            return code;
+        }));
+        var id = new Argument<string>("id");
+        var revoke = new Command("revoke", "Revoke a token at once") { id };
+        revoke.SetAction((r, ct) => Run(r, async client =>
+        {
+            var (answer, code) = await client.SendAsync(HttpMethod.Delete, $"api/v1/tokens/{E(r.GetValue(id))}", ct: ct);
+            if (answer is not null) await client.Out.WriteLineAsync($"token {r.GetValue(id)} revoked");
+            return code;
+        }));
+        return new Command("token", "API tokens") { create, ls, revoke };
     }
 
     private static Command Keys()

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Strata.Cli.Serve;
@@ -36,6 +37,8 @@ internal static class ServeCommand
             foreach (var address in ServerHost.Addresses(app))
                 Console.WriteLine($"strata: listening on {address}");
             Console.WriteLine($"strata: data in {settings.DataDirectory}");
+            if (app.Services.GetRequiredService<Engine.SettingsEngine>().Tokens.BootstrapTokenFile is { } tokenFile)
+                Console.WriteLine($"strata: admin token written to {tokenFile} (readable only by you; it is not shown again)");
             await app.WaitForShutdownAsync(CancellationToken.None);
             await app.DisposeAsync();
             Console.WriteLine("strata: stopped");

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Strata.Access;
 using Strata.Engine;
 using Strata.Http;
 using Strata.Naming;
@@ -21,13 +22,13 @@ internal static class ConfigStoreEndpoints
     public static RouteGroupBuilder MapConfigStore(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/config").WithTags("ConfigStore");
-        group.MapGet("/", Snapshot);
-        group.MapPost("/patch", Patch);
-        group.MapPost("/reload", Reload);
-        group.MapGet("/{ns}", List);
-        group.MapMethods("/{ns}/{key}", ["GET", "HEAD"], Get);
-        group.MapPut("/{ns}/{key}", Put);
-        group.MapDelete("/{ns}/{key}", Delete);
+        group.MapGet("/", Snapshot).Requires(Permission.Read);
+        group.MapPost("/patch", Patch).Requires(Permission.Write);
+        group.MapPost("/reload", Reload).Requires(Permission.Admin, global: true);
+        group.MapGet("/{ns}", List).Requires(Permission.Read);
+        group.MapMethods("/{ns}/{key}", ["GET", "HEAD"], Get).Requires(Permission.Read);
+        group.MapPut("/{ns}/{key}", Put).Requires(Permission.Write);
+        group.MapDelete("/{ns}/{key}", Delete).Requires(Permission.Write);
         return group;
     }
 
@@ -80,12 +81,13 @@ internal static class ConfigStoreEndpoints
         context.Response.Headers.ETag = etag;
         if (Etag.NoneMatch(context.Request, etag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         var home = engine.Options.ConfigStoreNamespace;
+        var principal = AccessControl.Principal(context);
         return JsonBytes.Result(w =>
         {
             w.WriteStartObject();
             w.WriteNumber("version", snapshot.Revision);
             w.WriteStartObject("config");
-            foreach (var ns in engine.NamespaceNames(snapshot))
+            foreach (var ns in engine.NamespaceNames(snapshot).Where(n => principal.Can(Permission.Read, n)))
                 foreach (var s in engine.GetNamespace(snapshot, ns, ScopeChain.GlobalOnly))
                     SettingJson.WriteValue(w, Names.Comparer.Equals(ns, home) ? s.Key : $"{s.Namespace}/{s.Key}", s.Value, s.Sensitive);
             w.WriteEndObject();
@@ -110,6 +112,8 @@ internal static class ConfigStoreEndpoints
                 ? new Change(engine.Options.ConfigStoreNamespace, p.Name, Scope.Global, p.Value)
                 : new Change(p.Name[..slash], p.Name[(slash + 1)..], Scope.Global, p.Value);
         }).ToList();
+        if (changes.FirstOrDefault(c => !AccessControl.Principal(context).Can(Permission.Write, c.Namespace)) is { } denied)
+            return AccessControl.Denied(context, Permission.Write, denied.Namespace);
         var result = await engine.CommitAsync(new ChangeSet(changes, SettingsEndpoints.Actor(context), comment)).ConfigureAwait(false);
         return Event("updated", result.Revision, changes.Select(c => c.Key));
     }

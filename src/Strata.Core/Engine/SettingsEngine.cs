@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Strata.Access;
 using Strata.Naming;
 using Strata.Registry;
 using Strata.Resolution;
@@ -18,6 +19,7 @@ internal sealed class SettingsEngine : IAsyncDisposable
     private readonly SnapshotHolder _snapshots = new(Snapshot.From([], 0));
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly string? _adminToken;
     private CommitPipeline? _pipeline;
 
     public SettingsEngine(StrataOptions options, ISettingsStore store, TimeProvider time, ILogger<SettingsEngine> logger)
@@ -35,6 +37,8 @@ internal sealed class SettingsEngine : IAsyncDisposable
         var variables = options.EnvironmentVariables ?? Environment.GetEnvironmentVariables();
         var master = MasterKey.Load(variables[MasterKey.Variable] as string, options.MasterKeyFile);
         Secrets = new SecretKeeper(store, Registry, master, options.KeyRotationBatchSize, time, logger);
+        Tokens = new TokenService(store, [.. options.AnonymousGrants ?? []], time, logger);
+        _adminToken = variables[TokenService.AdminTokenVariable] as string;
         foreach (var setting in Registry.All)
             setting.StaticResolution = Resolver.Resolve(setting.Namespace, setting.Key, null, ScopeChain.GlobalOnly, explain: false);
     }
@@ -45,11 +49,13 @@ internal sealed class SettingsEngine : IAsyncDisposable
     public Resolver Resolver { get; }
     public ChangeFeed Feed { get; } = new();
     public SecretKeeper Secrets { get; }
+    public TokenService Tokens { get; }
     public Snapshot Current => _snapshots.Current;
 
     public async Task StartAsync(CancellationToken ct = default)
     {
         await Store.MigrateAsync(ct).ConfigureAwait(false);
+        await Tokens.InitializeAsync(Options.DataDirectory, _adminToken, ct).ConfigureAwait(false);
         // Before the pipeline exists nothing can be in flight, so the rotation's barrier has nothing to wait for.
         await Secrets.InitializeAsync(() => _pipeline?.BarrierAsync() ?? Task.CompletedTask, ct).ConfigureAwait(false);
         _snapshots.Current = Load(await Store.LoadAsync(ct).ConfigureAwait(false));
@@ -131,6 +137,7 @@ internal sealed class SettingsEngine : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Secrets.DisposeAsync().ConfigureAwait(false);
+        await Tokens.DisposeAsync().ConfigureAwait(false);
         if (_pipeline is not null) await _pipeline.DisposeAsync().ConfigureAwait(false);
         await Store.DisposeAsync().ConfigureAwait(false);
     }

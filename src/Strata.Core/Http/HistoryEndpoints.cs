@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Strata.Access;
 using Strata.Engine;
 using Strata.Naming;
 using Strata.Storage;
@@ -17,7 +18,7 @@ internal static class HistoryEndpoints
     public static void MapHistory(this RouteGroupBuilder settings)
     {
         settings.MapGet("/{ns}/_history", (string ns, HttpRequest request, SettingsEngine engine) =>
-            History(new HistoryQuery(Namespace: ns), request, engine));
+            History(new HistoryQuery(Namespace: ns), request, engine)).Requires(Permission.Read);
         settings.MapGet("/{ns}/{key}/history", (string ns, string key, HttpRequest request, SettingsEngine engine) =>
         {
             var scope = request.Query["scope"].ToString();
@@ -25,10 +26,10 @@ internal static class HistoryEndpoints
             if (scope.Length > 0 && (normalized = Scope.TryNormalize(scope, out var error)) is null)
                 return Task.FromResult(Problems.BadRequest("scope", "scope", error!) as IResult);
             return History(new HistoryQuery(ns, key, normalized), request, engine);
-        });
-        settings.MapGet("/{ns}/_diff", Diff);
-        settings.MapPost("/{ns}/{key}/rollback", RollbackKey);
-        settings.MapPost("/{ns}/_rollback", RollbackNamespace);
+        }).Requires(Permission.Read);
+        settings.MapGet("/{ns}/_diff", Diff).Requires(Permission.Read);
+        settings.MapPost("/{ns}/{key}/rollback", RollbackKey).Requires(Permission.Write);
+        settings.MapPost("/{ns}/_rollback", RollbackNamespace).Requires(Permission.Write);
     }
 
     private static async Task<IResult> History(HistoryQuery query, HttpRequest request, SettingsEngine engine)

@@ -29,6 +29,12 @@ internal static class Problems
         type: "urn:strata:problem:version-conflict",
         extensions: new Dictionary<string, object?> { ["currentVersion"] = currentVersion });
 
+    public static ProblemHttpResult Unauthorized(string detail) =>
+        TypedResults.Problem(title: "Authentication required", detail: detail, statusCode: StatusCodes.Status401Unauthorized, type: "urn:strata:problem:unauthorized");
+
+    public static ProblemHttpResult Forbidden(string detail) =>
+        TypedResults.Problem(title: "Not allowed", detail: detail, statusCode: StatusCodes.Status403Forbidden, type: "urn:strata:problem:forbidden");
+
     public static ProblemHttpResult TooLarge(long limit) => TypedResults.Problem(
         title: "The request body is too large",
         detail: $"The body is larger than the limit of {limit} bytes.",

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Strata.Access;
 using Strata.Engine;
 using Strata.Registry;
 
@@ -12,19 +13,20 @@ internal static class SchemaEndpoints
 {
     public static void MapSchema(this RouteGroupBuilder settings)
     {
-        settings.MapGet("/_schema", (SettingsEngine engine) => JsonBytes.Result(w =>
+        settings.MapGet("/_schema", (SettingsEngine engine, HttpContext context) => JsonBytes.Result(w =>
         {
+            var principal = AccessControl.Principal(context);
             w.WriteStartObject();
             w.WriteStartArray("namespaces");
-            foreach (var ns in engine.Registry.Namespaces.OrderBy(n => n.Name, StringComparer.OrdinalIgnoreCase))
+            foreach (var ns in engine.Registry.Namespaces.Where(n => principal.Can(Permission.Read, n.Name)).OrderBy(n => n.Name, StringComparer.OrdinalIgnoreCase))
                 WriteNamespace(w, ns);
             w.WriteEndArray();
             w.WriteEndObject();
-        }));
+        })).Requires(Permission.Read);
         settings.MapGet("/_schema/{ns}", (string ns, SettingsEngine engine) =>
             engine.Registry.FindNamespace(ns) is { } found
                 ? JsonBytes.Result(w => WriteNamespace(w, found))
-                : Problems.NotFound($"Namespace '{ns}' has no definitions."));
+                : Problems.NotFound($"Namespace '{ns}' has no definitions.")).Requires(Permission.Read);
     }
 
     private static void WriteNamespace(Utf8JsonWriter w, RegisteredNamespace ns)

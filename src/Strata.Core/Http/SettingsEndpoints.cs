@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Strata.Access;
 using Strata.Engine;
 using Strata.Naming;
 
@@ -13,31 +14,32 @@ internal static class SettingsEndpoints
     public static RouteGroupBuilder MapSettings(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/settings").WithTags("Settings");
-        group.MapGet("/", ListNamespaces);
-        group.MapPatch("/", Patch);
-        group.MapGet("/{ns}", GetNamespace);
-        group.MapGet("/{ns}/{key}", GetSetting);
-        group.MapPut("/{ns}/{key}", PutSetting);
-        group.MapDelete("/{ns}/{key}", ResetSetting);
+        group.MapGet("/", ListNamespaces).Requires(Permission.Read);
+        group.MapPatch("/", Patch).Requires(Permission.Write);
+        group.MapGet("/{ns}", GetNamespace).Requires(Permission.Read);
+        group.MapGet("/{ns}/{key}", GetSetting).Requires(Permission.Read);
+        group.MapPut("/{ns}/{key}", PutSetting).Requires(Permission.Write);
+        group.MapDelete("/{ns}/{key}", ResetSetting).Requires(Permission.Write);
         api.MapGet("/revision", (SettingsEngine engine) => JsonBytes.Result(w =>
         {
             w.WriteStartObject();
             w.WriteNumber("revision", engine.Current.Revision);
             w.WriteEndObject();
-        })).WithTags("Settings");
+        })).WithTags("Settings").Requires(Permission.Read);
         return group;
     }
 
-    private static IResult ListNamespaces(SettingsEngine engine, HttpResponse response)
+    private static IResult ListNamespaces(SettingsEngine engine, HttpContext context)
     {
         var snapshot = engine.Current;
-        Etag.SetRevision(response, snapshot);
+        var principal = AccessControl.Principal(context);
+        Etag.SetRevision(context.Response, snapshot);
         return JsonBytes.Result(w =>
         {
             w.WriteStartObject();
             w.WriteNumber("revision", snapshot.Revision);
             w.WriteStartArray("namespaces");
-            foreach (var name in engine.NamespaceNames(snapshot))
+            foreach (var name in engine.NamespaceNames(snapshot).Where(n => principal.Can(Permission.Read, n)))
             {
                 var defined = engine.Registry.FindNamespace(name);
                 w.WriteStartObject();
@@ -181,6 +183,8 @@ internal static class SettingsEndpoints
             }
             changes.Add(new Change(ns, key, scope ?? Scope.Global, reset ? null : value, ifVersion));
         }
+        if (changes.FirstOrDefault(c => !AccessControl.Principal(context).Can(Permission.Write, c.Namespace)) is { } denied)
+            return AccessControl.Denied(context, Permission.Write, denied.Namespace);
 
         var result = await engine.CommitAsync(new ChangeSet(changes, Actor(context), comment)).ConfigureAwait(false);
         return CommitJson(result);

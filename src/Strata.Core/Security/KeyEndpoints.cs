@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Strata.Access;
 using Strata.Engine;
 using Strata.Http;
 
@@ -11,7 +12,7 @@ internal static class KeyEndpoints
 {
     public static void MapKeys(this RouteGroupBuilder api)
     {
-        var keys = api.MapGroup("/keys").WithTags("Keys");
+        var keys = api.MapGroup("/keys").WithTags("Keys").Requires(Permission.Admin, global: true);
         keys.MapGet("/", List);
         keys.MapPost("/rotate", Rotate);
     }

@@ -40,6 +40,11 @@ internal interface ISettingsStore : IAsyncDisposable
     /// </summary>
     Task<int> ReencryptAsync(string keyId, SecretRewriter rewrite, int batchSize, CancellationToken ct = default);
 
+    Task<IReadOnlyList<TokenRecord>> TokensAsync(CancellationToken ct = default);
+
+    /// <summary>Inserts or updates tokens (creation, revocation, last-used times), in one transaction.</summary>
+    Task SaveTokensAsync(IReadOnlyList<TokenRecord> tokens, CancellationToken ct = default);
+
     /// <summary>How many stored values (current and history) are encrypted with <paramref name="keyId"/>.</summary>
     Task<long> CountEncryptedAsync(string keyId, CancellationToken ct = default);
 }

@@ -40,3 +40,8 @@ internal sealed record DataKeyRecord(string Id, string Wrapped, string State, lo
 
 /// <summary>Rewrites one stored secret (namespace, key, scope, envelope) into another envelope.</summary>
 internal delegate string SecretRewriter(string ns, string key, string scope, string envelope);
+
+/// <summary>An API token as stored: <see cref="SecretHash"/> is hex SHA-256 of its secret; grants are <c>permission:pattern</c> lines.</summary>
+internal sealed record TokenRecord(
+    string Id, string Name, string SecretHash, IReadOnlyList<string> Grants, long CreatedAt,
+    long? ExpiresAt = null, long? LastUsedAt = null, long? RevokedAt = null);

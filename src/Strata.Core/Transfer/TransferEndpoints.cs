@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Strata.Access;
 using Strata.Engine;
 using Strata.Http;
 using Strata.Naming;
@@ -20,15 +21,19 @@ internal static class TransferEndpoints
 
     public static void MapTransfer(this RouteGroupBuilder api)
     {
-        api.MapGet("/export", Export).WithTags("Transfer");
-        api.MapPost("/import", Import).WithTags("Transfer");
+        api.MapGet("/export", Export).WithTags("Transfer").Requires(Permission.Read);
+        api.MapPost("/import", Import).WithTags("Transfer").Requires(Permission.Write);
     }
 
     private static IResult Export(HttpRequest request, SettingsEngine engine)
     {
+        var principal = AccessControl.Principal(request.HttpContext);
         var wanted = request.Query["namespace"].Where(n => !string.IsNullOrEmpty(n)).Select(n => n!).ToList();
         foreach (var ns in wanted)
+        {
             if (Names.Check(ns, "Namespace") is { } error) return Problems.BadRequest("namespace", "name", error);
+            if (!principal.Can(Permission.Read, ns)) return AccessControl.Denied(request.HttpContext, Permission.Read, ns);
+        }
         var yaml = request.Query["format"] == "yaml";
         if (!yaml && request.Query.TryGetValue("format", out var f) && f != "json")
             return Problems.BadRequest("format", "allowedValues", "'format' must be json or yaml.");
@@ -43,7 +48,7 @@ internal static class TransferEndpoints
             w.WriteNumber("revision", snapshot.Revision);
             w.WriteString("exportedAt", DateTimeOffset.UtcNow);
             w.WriteStartObject("settings");
-            var names = wanted.Count > 0 ? wanted : snapshot.NamespaceNames.ToList();
+            var names = wanted.Count > 0 ? wanted : snapshot.NamespaceNames.Where(n => principal.Can(Permission.Read, n)).ToList();
             foreach (var ns in names.OrderBy(n => n, StringComparer.OrdinalIgnoreCase))
             {
                 var states = snapshot.Namespace(ns)?.All.Where(s => s.HasLiveValue).ToList() ?? [];
@@ -122,6 +127,8 @@ internal static class TransferEndpoints
                     changes.Add(new Change(ns.Name, key.Name, scope.Name, key.Value));
             }
         }
+        if (changes.FirstOrDefault(c => !AccessControl.Principal(context).Can(Permission.Write, c.Namespace)) is { } denied)
+            return AccessControl.Denied(context, Permission.Write, denied.Namespace);
         if (changes.Count == 0) return SettingsEndpoints.CommitJson(new CommitResult(engine.Current.Revision, []));
         var comment = context.Request.Query["comment"].ToString() is { Length: > 0 } c ? c : "import";
         var result = await engine.CommitAsync(new ChangeSet(changes, SettingsEndpoints.Actor(context), comment)).ConfigureAwait(false);

@@ -62,23 +62,28 @@ public sealed class CookbookTests : IAsyncLifetime
     [Fact]
     public async Task Seed_003_patch_validates_commits_and_answers_like_its_pubsub_message()
     {
+        // Access control on, as seed 003 asks for its mutations: <admin-token> is the bootstrap admin token.
+        const string adminToken = "seed-003-admin-token-0123456789abcdef";
+        await using var server = await TestServer.StartAsync(o => o.EnvironmentVariables!["STRATA_ADMIN_TOKEN"] = adminToken, anonymousGrants: []);
         var request = new HttpRequestMessage(HttpMethod.Post, "config/patch")
         {
             Content = JsonContent.Create(new { updates = new Dictionary<string, string> { ["LOG_LEVEL"] = "debug", ["MONGO_URI"] = "mongodb://mongo:27017" } }),
         };
-        request.Headers.TryAddWithoutValidation("Authorization", "Bearer <admin-token>");
+        request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {adminToken}");
+        server.Http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", $"Bearer {adminToken}");
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await new HttpClient { BaseAddress = server.Address }.PostAsync("config/patch", JsonContent.Create(new { updates = new { X = 1 } }))).StatusCode);
 
-        var message = await (await _server.Http.SendAsync(request)).ReadJsonAsync();
+        var message = await (await server.Http.SendAsync(request)).ReadJsonAsync();
 
         Assert.Equal(("updated", 1), (message.GetProperty("event").GetString(), message.GetProperty("version").GetInt32()));
         Assert.Equal(["LOG_LEVEL", "MONGO_URI"], message.GetProperty("changed").EnumerateArray().Select(c => c.GetString()));
 
-        var snapshot = await _server.Http.GetFromJsonAsync<JsonElement>("config");
+        var snapshot = await server.Http.GetFromJsonAsync<JsonElement>("config");
         Assert.Equal(1, snapshot.GetProperty("version").GetInt32());
         Assert.Equal("debug", snapshot.GetProperty("config").GetProperty("LOG_LEVEL").GetString());
         Assert.Equal("mongodb://mongo:27017", snapshot.GetProperty("config").GetProperty("MONGO_URI").GetString());
 
-        var reload = await (await _server.Http.PostAsync("config/reload", null)).ReadJsonAsync();
+        var reload = await (await server.Http.PostAsync("config/reload", null)).ReadJsonAsync();
         Assert.Equal(("reloaded", 1), (reload.GetProperty("event").GetString(), reload.GetProperty("version").GetInt32()));
     }
 

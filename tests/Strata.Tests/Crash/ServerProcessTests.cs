@@ -17,9 +17,11 @@ public sealed class ServerProcessTests : IDisposable
     [Fact]
     public async Task Every_acknowledged_write_survives_a_sigkill_during_concurrent_writes()
     {
-        var (process, address, _) = await StrataProcess.ServeAsync(_dir.Path);
+        var token = "crash-test-admin-token-" + Guid.NewGuid().ToString("N");
+        var (process, address, _) = await StrataProcess.ServeAsync(_dir.Path, new Dictionary<string, string> { ["STRATA_ADMIN_TOKEN"] = token });
         var acknowledged = new ConcurrentDictionary<string, int>();
         using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
         async Task Writer(int worker)
@@ -70,6 +72,9 @@ public sealed class ServerProcessTests : IDisposable
         var text = output.ToString();
         Assert.Contains($"strata: data in {_dir.Path}", text);
         Assert.Contains("strata: stopped", text);
+        var tokenFile = Path.Combine(_dir.Path, "admin.token");
+        Assert.Contains($"strata: admin token written to {tokenFile}", text);
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(tokenFile));
         Assert.True(File.Exists(Path.Combine(_dir.Path, "strata.db")));
     }
 

@@ -33,6 +33,8 @@ public sealed class CommitPipelineTests : IDisposable
         public Task SaveDataKeysAsync(IReadOnlyList<DataKeyRecord> keys, CancellationToken ct = default) => inner.SaveDataKeysAsync(keys, ct);
         public Task<int> ReencryptAsync(string id, SecretRewriter rewrite, int batch, CancellationToken ct = default) => inner.ReencryptAsync(id, rewrite, batch, ct);
         public Task<long> CountEncryptedAsync(string id, CancellationToken ct = default) => inner.CountEncryptedAsync(id, ct);
+        public Task<IReadOnlyList<TokenRecord>> TokensAsync(CancellationToken ct = default) => inner.TokensAsync(ct);
+        public Task SaveTokensAsync(IReadOnlyList<TokenRecord> tokens, CancellationToken ct = default) => inner.SaveTokensAsync(tokens, ct);
         public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 

@@ -29,13 +29,15 @@ public sealed class TestServer : IAsyncDisposable
     public string DataDirectory => _dir.Path;
 
     public static async Task<TestServer> StartAsync(Action<StrataOptions>? configure = null, string? definitionsFile = null,
-        TempDirectory? dir = null, string[]? hostArgs = null, string? masterKey = null)
+        TempDirectory? dir = null, string[]? hostArgs = null, string? masterKey = null, string[]? anonymousGrants = null)
     {
         var owns = dir is null;
         dir ??= new TempDirectory();
         var app = ServerHost.Build(new ServeSettings(dir.Path, "http://127.0.0.1:0", definitionsFile), hostArgs ?? [], o =>
         {
             o.EnvironmentVariables = new System.Collections.Hashtable();
+            // Open to anonymous callers unless a test is about access control.
+            o.AnonymousGrants = anonymousGrants ?? ["admin:*"];
             if (masterKey is not null) o.EnvironmentVariables[Strata.Security.MasterKey.Variable] = masterKey;
             configure?.Invoke(o);
         });

@@ -31,9 +31,11 @@ public sealed class KeyRotationProcessTests : IDisposable
     {
         var data = Path.Combine(_dir.Path, "data");
         var defs = Definitions();
-        var env = new Dictionary<string, string> { [MasterKey.Variable] = _master };
+        var token = "rotation-test-admin-token-" + Guid.NewGuid().ToString("N");
+        var env = new Dictionary<string, string> { [MasterKey.Variable] = _master, ["STRATA_ADMIN_TOKEN"] = token };
         var (process, address, _) = await StrataProcess.ServeAsync(data, env, "--definitions", defs, "--Strata:KeyRotationBatchSize=5");
         using var http = new HttpClient { BaseAddress = address };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         for (var round = 0; round < 10; round++)
         {
             var changes = Enumerable.Range(0, 100).Select(t => new { @namespace = "vault", key = "token", scope = $"tenant:t{t}", value = $"secret-{round}-{t}" });
@@ -55,6 +57,7 @@ public sealed class KeyRotationProcessTests : IDisposable
             hostArgs: ["--Strata:KeyRotationBatchSize=5"]);
         await restarted.Engine.Secrets.Rotation;
 
+        restarted.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         var after = await KeysAsync(restarted.Http);
         Assert.Equal(DataKeyRecord.Retired, after.GetProperty("keys").EnumerateArray().Single(k => k.GetProperty("id").GetString() == oldKey).GetProperty("state").GetString());
         for (var t = 0; t < 100; t++)

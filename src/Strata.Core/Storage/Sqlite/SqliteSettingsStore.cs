@@ -227,6 +227,40 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         return (long)cmd.ExecuteScalar()!;
     }));
 
+    public Task<IReadOnlyList<TokenRecord>> TokensAsync(CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<TokenRecord>>(Guarded(() =>
+        {
+            using var connection = Open();
+            return Query(connection,
+                "SELECT id, name, secret_hash, grants, created_at, expires_at, last_used_at, revoked_at FROM tokens ORDER BY created_at, id",
+                _ => { },
+                r => new TokenRecord(r.GetString(0), r.GetString(1), r.GetString(2),
+                    r.GetString(3).Split('\n', StringSplitOptions.RemoveEmptyEntries), r.GetInt64(4),
+                    r.IsDBNull(5) ? null : r.GetInt64(5), r.IsDBNull(6) ? null : r.GetInt64(6), r.IsDBNull(7) ? null : r.GetInt64(7)));
+        }));
+
+    public Task SaveTokensAsync(IReadOnlyList<TokenRecord> tokens, CancellationToken ct = default)
+    {
+        Guarded(() =>
+        {
+            using var connection = Open();
+            using var tx = connection.BeginTransaction(deferred: false);
+            foreach (var t in tokens)
+                Execute(connection, tx, """
+                    INSERT INTO tokens (id, name, secret_hash, grants, created_at, expires_at, last_used_at, revoked_at)
+                    VALUES ($id, $name, $hash, $grants, $created, $expires, $used, $revoked)
+                    ON CONFLICT (id) DO UPDATE SET name = excluded.name, grants = excluded.grants, expires_at = excluded.expires_at,
+                        last_used_at = NULLIF(MAX(COALESCE(tokens.last_used_at, 0), COALESCE(excluded.last_used_at, 0)), 0),
+                        revoked_at = COALESCE(tokens.revoked_at, excluded.revoked_at)
+                    """,
+                    ("$id", t.Id), ("$name", t.Name), ("$hash", t.SecretHash), ("$grants", string.Join('\n', t.Grants)),
+                    ("$created", t.CreatedAt), ("$expires", t.ExpiresAt), ("$used", t.LastUsedAt), ("$revoked", t.RevokedAt));
+            tx.Commit();
+            return 0;
+        });
+        return Task.CompletedTask;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);

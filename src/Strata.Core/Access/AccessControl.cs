@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Strata.Engine;
+using Strata.Http;
+
+namespace Strata.Access;
+
+/// <summary>
+/// Who may call what. Each endpoint declares the permission it needs (<see cref="Requires"/>); the namespace comes
+/// from the route, or, for endpoints that span namespaces (listings, patches, imports), the handler checks each one
+/// with <see cref="Principal"/>. No credentials (or a bad token) and not allowed is 401; a valid token without the
+/// permission is 403.
+/// </summary>
+internal static class AccessControl
+{
+    /// <summary>The permission on the route's <c>{ns}</c>; without one, on at least one namespace (or on <c>*</c> when <paramref name="global"/>).</summary>
+    public static TBuilder Requires<TBuilder>(this TBuilder builder, string permission, bool global = false) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(new AccessFilter(permission, global));
+
+    public static StrataPrincipal Principal(HttpContext http) => (StrataPrincipal)http.User;
+
+    /// <summary>The problem for a principal that lacks <paramref name="permission"/> (on <paramref name="ns"/> when given).</summary>
+    public static IResult Denied(HttpContext http, string permission, string? ns)
+    {
+        var principal = Principal(http);
+        var what = ns is null ? permission : $"{permission} on '{ns}'";
+        if (!principal.IsAnonymous)
+            return Problems.Forbidden($"Token '{principal.Name}' does not have {what}.");
+        http.Response.Headers.WWWAuthenticate = "Bearer";
+        return Problems.Unauthorized($"This needs {what}: send 'Authorization: Bearer <token>'.");
+    }
+
+    private static async Task<IResult?> AuthenticateAsync(HttpContext http)
+    {
+        if (http.User is StrataPrincipal) return null;
+        if (http.Request.Headers.Authorization.Count == 0)
+        {
+            http.User = http.RequestServices.GetRequiredService<SettingsEngine>().Tokens.Anonymous;
+            return null;
+        }
+        var result = await http.AuthenticateAsync(AccessSchemes.Token).ConfigureAwait(false);
+        if (result.Principal is StrataPrincipal principal)
+        {
+            http.User = principal;
+            return null;
+        }
+        http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+        return Problems.Unauthorized(result.Failure?.Message ?? "The token is not valid.");
+    }
+
+    private sealed class AccessFilter(string permission, bool global) : IEndpointFilter
+    {
+        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+        {
+            var http = context.HttpContext;
+            if (await AuthenticateAsync(http).ConfigureAwait(false) is { } failed) return failed;
+            var ns = global ? "*" : http.GetRouteValue("ns") as string;
+            var principal = Principal(http);
+            var allowed = ns is null ? principal.CanAnywhere(permission) : principal.Can(permission, ns);
+            return allowed ? await next(context).ConfigureAwait(false) : Denied(http, permission, ns);
+        }
+    }
+}

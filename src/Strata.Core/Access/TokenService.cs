@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Strata.Storage;
+
+namespace Strata.Access;
+
+/// <summary>
+/// API tokens: 256 random bits, shown once, kept only as a SHA-256 hash, checked in constant time against an
+/// in-memory copy (no database read per request). Last-used times are written back in batches. On first start with
+/// no token, an admin token is taken from <c>STRATA_ADMIN_TOKEN</c> or generated into <c>admin.token</c> (mode 0600).
+/// </summary>
+internal sealed partial class TokenService : IAsyncDisposable
+{
+    public const string AdminTokenVariable = "STRATA_ADMIN_TOKEN";
+    public const string BootstrapFileName = "admin.token";
+    private const string Prefix = "strata_";
+    private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentDictionary<string, TokenRecord> _byHash = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _lastUsed = new(StringComparer.Ordinal);
+    private readonly ISettingsStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _flusher = Task.CompletedTask;
+
+    public TokenService(ISettingsStore store, IReadOnlyList<string> anonymousGrants, TimeProvider time, ILogger logger)
+    {
+        _store = store;
+        _time = time;
+        _logger = logger;
+        Anonymous = new StrataPrincipal(StrataPrincipal.AnonymousName, null, ParseGrants(anonymousGrants, "Strata:AnonymousGrants"));
+    }
+
+    /// <summary>Requests without a token act as this principal; it has no grants unless an operator configured some.</summary>
+    public StrataPrincipal Anonymous { get; }
+
+    /// <summary>Where the generated bootstrap admin token was written, when it was generated this start.</summary>
+    public string? BootstrapTokenFile { get; private set; }
+
+    public async Task InitializeAsync(string dataDirectory, string? adminToken, CancellationToken ct)
+    {
+        var tokens = await _store.TokensAsync(ct).ConfigureAwait(false);
+        foreach (var token in tokens) _byHash[token.SecretHash] = token;
+        if (tokens.Count == 0) await BootstrapAsync(dataDirectory, adminToken, ct).ConfigureAwait(false);
+        _flusher = Task.Run(FlushLoopAsync);
+    }
+
+    /// <summary>The principal for an <c>Authorization</c> header value, or the reason it is refused.</summary>
+    public (StrataPrincipal? Principal, string? Failure) Authenticate(string authorization)
+    {
+        if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return (null, "Use 'Authorization: Bearer <token>'.");
+        var presented = Hash(authorization.AsSpan(7).Trim());
+        if (!_byHash.TryGetValue(presented, out var token)
+            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(presented), Encoding.ASCII.GetBytes(token.SecretHash)))
+            return (null, "The token is not valid.");
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (token.RevokedAt is not null) return (null, "The token was revoked.");
+        if (token.ExpiresAt <= now) return (null, "The token has expired.");
+        _lastUsed[token.Id] = now;
+        return (new StrataPrincipal(token.Name, token.Id, ParseGrants(token.Grants, $"token {token.Id}")), null);
+    }
+
+    public IReadOnlyList<TokenRecord> List() =>
+        _byHash.Values.Select(t => _lastUsed.TryGetValue(t.Id, out var used) ? t with { LastUsedAt = used } : t)
+            .OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).ToList();
+
+    /// <summary>Creates a token; the returned secret is the only time it is ever seen.</summary>
+    public async Task<(TokenRecord Record, string Secret)> CreateAsync(string name, IReadOnlyList<Grant> grants, long? expiresAt, CancellationToken ct)
+    {
+        var secret = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        return (await AddAsync(name, secret, grants, expiresAt, ct).ConfigureAwait(false), secret);
+    }
+
+    /// <summary>Revokes a token; false when there is no such token. Revoking twice keeps the first time.</summary>
+    public async Task<bool> RevokeAsync(string id, CancellationToken ct)
+    {
+        var token = _byHash.Values.FirstOrDefault(t => t.Id == id);
+        if (token is null) return false;
+        var revoked = token with { RevokedAt = token.RevokedAt ?? _time.GetUtcNow().ToUnixTimeMilliseconds() };
+        await _store.SaveTokensAsync([revoked], ct).ConfigureAwait(false);
+        _byHash[token.SecretHash] = revoked;
+        return true;
+    }
+
+    public static IReadOnlyList<Grant> ParseGrants(IEnumerable<string> texts, string origin)
+    {
+        var grants = new List<Grant>();
+        foreach (var text in texts)
+            grants.Add(Grant.TryParse(text, out var error) ?? throw new DefinitionException($"{origin}: {error}"));
+        return grants;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _flusher.ConfigureAwait(false);
+        await FlushAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private async Task BootstrapAsync(string dataDirectory, string? adminToken, CancellationToken ct)
+    {
+        var secret = adminToken;
+        if (secret is not null && secret.Trim().Length < 32)
+            throw new DefinitionException($"{AdminTokenVariable} must be at least 32 characters; generate one with `openssl rand -base64 32`.");
+        secret ??= Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        await AddAsync("admin", secret.Trim(), [new Grant(Permission.Admin, "*")], null, ct).ConfigureAwait(false);
+        if (adminToken is not null) return;
+        var file = Path.Combine(Path.GetFullPath(dataDirectory), BootstrapFileName);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        await using (var stream = new FileStream(file, options))
+        await using (var writer = new StreamWriter(stream))
+            await writer.WriteLineAsync(secret).ConfigureAwait(false);
+        BootstrapTokenFile = file;
+        LogBootstrapped(_logger, file);
+    }
+
+    private async Task<TokenRecord> AddAsync(string name, string secret, IReadOnlyList<Grant> grants, long? expiresAt, CancellationToken ct)
+    {
+        var record = new TokenRecord("t" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), name, Hash(secret),
+            grants.Select(g => g.ToString()).ToList(), _time.GetUtcNow().ToUnixTimeMilliseconds(), expiresAt);
+        await _store.SaveTokensAsync([record], ct).ConfigureAwait(false);
+        _byHash[record.SecretHash] = record;
+        return record;
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        using var timer = new PeriodicTimer(FlushInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+                await FlushAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    private async Task FlushAsync(CancellationToken ct)
+    {
+        var updates = _byHash.Values.Where(t => _lastUsed.TryGetValue(t.Id, out var used) && used != t.LastUsedAt)
+            .Select(t => t with { LastUsedAt = _lastUsed[t.Id] }).ToList();
+        if (updates.Count == 0) return;
+        try
+        {
+            await _store.SaveTokensAsync(updates, ct).ConfigureAwait(false);
+            foreach (var t in updates) _byHash[t.SecretHash] = t;
+        }
+        catch (StoreUnavailableException e)
+        {
+            LogFlushFailed(_logger, e);
+        }
+    }
+
+    private static string Hash(ReadOnlySpan<char> secret)
+    {
+        Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(Math.Min(secret.Length, 512))];
+        var length = Encoding.UTF8.GetBytes(secret[..Math.Min(secret.Length, 512)], utf8);
+        return Convert.ToHexStringLower(SHA256.HashData(utf8[..length]));
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "No API token existed: an admin token was generated into {File} (readable only by this user)")]
+    private static partial void LogBootstrapped(ILogger logger, string file);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Could not save token last-used times; will retry")]
+    private static partial void LogFlushFailed(ILogger logger, Exception e);
+}
