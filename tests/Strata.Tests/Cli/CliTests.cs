@@ -147,4 +147,32 @@ public sealed class CliTests : IAsyncLifetime
         var list = await StrataProcess.RunAsync("get", "free", "list", "--scope", "user:bob", "--server", other.Address.ToString());
         Assert.Equal("[1,2,3]", list.Out.Replace(" ", "").Replace("\n", "").Trim());
     }
+
+    [Fact]
+    public async Task Tokens_are_created_listed_used_and_revoked_from_the_command_line_and_denials_exit_7()
+    {
+        const string admin = "cli-admin-token-0123456789abcdef0123";
+        await using var locked = await TestServer.StartAsync(o => o.EnvironmentVariables!["STRATA_ADMIN_TOKEN"] = admin, anonymousGrants: []);
+        var server = locked.Address.ToString();
+
+        Assert.Equal(7, (await StrataProcess.RunAsync("ls", "--server", server)).ExitCode);
+        var created = await StrataProcess.RunAsync("token", "create", "reader", "--grant", "config.read:svc", "--expires", "1d", "--server", server, "--token", admin);
+        Assert.Equal(0, created.ExitCode);
+        Assert.Contains("it is not shown again", created.Err);
+        var reader = created.Out.Trim();
+        Assert.StartsWith("strata_", reader);
+
+        Assert.Equal(0, (await StrataProcess.RunAsync("set", "svc", "port", "1", "--server", server, "--token", admin)).ExitCode);
+        Assert.Equal("1", (await StrataProcess.RunAsync("get", "svc", "port", "--server", server, "--token", reader)).Out.Trim());
+        var denied = await StrataProcess.RunAsync("set", "svc", "port", "2", "--server", server, "--token", reader);
+        Assert.Equal(7, denied.ExitCode);
+        Assert.Contains("403", denied.Err);
+
+        var list = await StrataProcess.RunAsync("token", "ls", "--server", server, "--token", admin);
+        Assert.Contains("\treader\tconfig.read:svc\texpires ", list.Out);
+        Assert.DoesNotContain(reader, list.Out);
+        var id = list.Out.Split('\n').Single(l => l.Contains("\treader\t")).Split('\t')[0];
+        Assert.Equal(0, (await StrataProcess.RunAsync("token", "revoke", id, "--server", server, "--token", admin)).ExitCode);
+        Assert.Equal(7, (await StrataProcess.RunAsync("get", "svc", "port", "--server", server, "--token", reader)).ExitCode);
+    }
 }
