@@ -29,8 +29,6 @@ public static class StrataServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SettingsEngine>>()));
         services.AddSingleton(sp => new StrataSettings(sp.GetRequiredService<SettingsEngine>()));
         services.AddHostedService<StrataHostedService>();
-        services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, Access.TokenAuthenticationHandler>(
-            Access.AccessSchemes.Token, null);
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [HealthEndpoints.ReadyTag]);
         services.AddProblemDetails();
         services.AddOpenApi("v1");

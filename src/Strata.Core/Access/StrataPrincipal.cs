@@ -8,7 +8,7 @@ internal sealed class StrataPrincipal : ClaimsPrincipal
     public const string AnonymousName = "anonymous";
 
     public StrataPrincipal(string name, string? tokenId, IReadOnlyList<Grant> grants)
-        : base(new ClaimsIdentity([new Claim(ClaimTypes.Name, name)], tokenId is null ? null : AccessSchemes.Token))
+        : base(new ClaimsIdentity([new Claim(ClaimTypes.Name, name)], tokenId is null ? null : "StrataToken"))
     {
         Name = name;
         TokenId = tokenId;
@@ -20,13 +20,19 @@ internal sealed class StrataPrincipal : ClaimsPrincipal
     public IReadOnlyList<Grant> Grants { get; }
     public bool IsAnonymous => TokenId is null;
 
-    public bool Can(string permission, string ns) => Grants.Any(g => g.Gives(permission, ns));
+    // Loops, not LINQ: checked on every request, and a capturing lambda would allocate each time.
+    public bool Can(string permission, string ns)
+    {
+        foreach (var grant in Grants)
+            if (grant.Gives(permission, ns)) return true;
+        return false;
+    }
 
     /// <summary>True when some grant gives the permission on at least one namespace.</summary>
-    public bool CanAnywhere(string permission) => Grants.Any(g => g.Gives(permission));
-}
-
-internal static class AccessSchemes
-{
-    public const string Token = "StrataToken";
+    public bool CanAnywhere(string permission)
+    {
+        foreach (var grant in Grants)
+            if (grant.Gives(permission)) return true;
+        return false;
+    }
 }

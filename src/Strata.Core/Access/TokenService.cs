@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,8 @@ internal sealed partial class TokenService : IAsyncDisposable
     private const string Prefix = "strata_";
     private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(30);
 
-    private readonly ConcurrentDictionary<string, TokenRecord> _byHash = new(StringComparer.Ordinal);
+    // By hex SHA-256 of the secret; each entry's principal is built once, not per request.
+    private readonly ConcurrentDictionary<string, (TokenRecord Record, StrataPrincipal Principal)> _byHash = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _lastUsed = new(StringComparer.Ordinal);
     private readonly ISettingsStore _store;
     private readonly TimeProvider _time;
@@ -43,29 +45,34 @@ internal sealed partial class TokenService : IAsyncDisposable
     public async Task InitializeAsync(string dataDirectory, string? adminToken, CancellationToken ct)
     {
         var tokens = await _store.TokensAsync(ct).ConfigureAwait(false);
-        foreach (var token in tokens) _byHash[token.SecretHash] = token;
+        foreach (var token in tokens) Keep(token);
         if (tokens.Count == 0) await BootstrapAsync(dataDirectory, adminToken, ct).ConfigureAwait(false);
         _flusher = Task.Run(FlushLoopAsync);
     }
 
-    /// <summary>The principal for an <c>Authorization</c> header value, or the reason it is refused.</summary>
-    public (StrataPrincipal? Principal, string? Failure) Authenticate(string authorization)
+    /// <summary>
+    /// The principal for an <c>Authorization</c> header value, or the reason it is refused. On the path of every
+    /// request: hashing and lookup use stack buffers, and the principal is the one built when the token was loaded.
+    /// </summary>
+    public (StrataPrincipal? Principal, string? Failure) Authenticate(ReadOnlySpan<char> authorization)
     {
         if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return (null, "Use 'Authorization: Bearer <token>'.");
-        var presented = Hash(authorization.AsSpan(7).Trim());
-        if (!_byHash.TryGetValue(presented, out var token)
-            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(presented), Encoding.ASCII.GetBytes(token.SecretHash)))
+        Span<char> presented = stackalloc char[64];
+        if (!TryHash(authorization[7..].Trim(), presented)
+            || !_byHash.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(presented, out var entry)
+            || !CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(presented), MemoryMarshal.AsBytes(entry.Record.SecretHash.AsSpan())))
             return (null, "The token is not valid.");
+        var token = entry.Record;
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         if (token.RevokedAt is not null) return (null, "The token was revoked.");
         if (token.ExpiresAt <= now) return (null, "The token has expired.");
         _lastUsed[token.Id] = now;
-        return (new StrataPrincipal(token.Name, token.Id, ParseGrants(token.Grants, $"token {token.Id}")), null);
+        return (entry.Principal, null);
     }
 
     public IReadOnlyList<TokenRecord> List() =>
-        _byHash.Values.Select(t => _lastUsed.TryGetValue(t.Id, out var used) ? t with { LastUsedAt = used } : t)
+        _byHash.Values.Select(e => e.Record).Select(t => _lastUsed.TryGetValue(t.Id, out var used) ? t with { LastUsedAt = used } : t)
             .OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).ToList();
 
     /// <summary>Creates a token; the returned secret is the only time it is ever seen.</summary>
@@ -78,11 +85,11 @@ internal sealed partial class TokenService : IAsyncDisposable
     /// <summary>Revokes a token; false when there is no such token. Revoking twice keeps the first time.</summary>
     public async Task<bool> RevokeAsync(string id, CancellationToken ct)
     {
-        var token = _byHash.Values.FirstOrDefault(t => t.Id == id);
+        var token = _byHash.Values.Select(e => e.Record).FirstOrDefault(t => t.Id == id);
         if (token is null) return false;
         var revoked = token with { RevokedAt = token.RevokedAt ?? _time.GetUtcNow().ToUnixTimeMilliseconds() };
         await _store.SaveTokensAsync([revoked], ct).ConfigureAwait(false);
-        _byHash[token.SecretHash] = revoked;
+        Keep(revoked);
         return true;
     }
 
@@ -121,10 +128,12 @@ internal sealed partial class TokenService : IAsyncDisposable
 
     private async Task<TokenRecord> AddAsync(string name, string secret, IReadOnlyList<Grant> grants, long? expiresAt, CancellationToken ct)
     {
-        var record = new TokenRecord("t" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), name, Hash(secret),
+        Span<char> hash = stackalloc char[64];
+        if (!TryHash(secret, hash)) throw new ArgumentException("A token may be at most 512 characters.", nameof(secret));
+        var record = new TokenRecord("t" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), name, new string(hash),
             grants.Select(g => g.ToString()).ToList(), _time.GetUtcNow().ToUnixTimeMilliseconds(), expiresAt);
         await _store.SaveTokensAsync([record], ct).ConfigureAwait(false);
-        _byHash[record.SecretHash] = record;
+        Keep(record);
         return record;
     }
 
@@ -141,13 +150,13 @@ internal sealed partial class TokenService : IAsyncDisposable
 
     private async Task FlushAsync(CancellationToken ct)
     {
-        var updates = _byHash.Values.Where(t => _lastUsed.TryGetValue(t.Id, out var used) && used != t.LastUsedAt)
+        var updates = _byHash.Values.Select(e => e.Record).Where(t => _lastUsed.TryGetValue(t.Id, out var used) && used != t.LastUsedAt)
             .Select(t => t with { LastUsedAt = _lastUsed[t.Id] }).ToList();
         if (updates.Count == 0) return;
         try
         {
             await _store.SaveTokensAsync(updates, ct).ConfigureAwait(false);
-            foreach (var t in updates) _byHash[t.SecretHash] = t;
+            foreach (var t in updates) Keep(t);
         }
         catch (StoreUnavailableException e)
         {
@@ -155,11 +164,17 @@ internal sealed partial class TokenService : IAsyncDisposable
         }
     }
 
-    private static string Hash(ReadOnlySpan<char> secret)
+    private void Keep(TokenRecord token) =>
+        _byHash[token.SecretHash] = (token, new StrataPrincipal(token.Name, token.Id, ParseGrants(token.Grants, $"token {token.Id}")));
+
+    /// <summary>Lower-case hex SHA-256 of the secret into <paramref name="hex"/> (64 chars); false for secrets over 512 characters.</summary>
+    private static bool TryHash(ReadOnlySpan<char> secret, Span<char> hex)
     {
-        Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(Math.Min(secret.Length, 512))];
-        var length = Encoding.UTF8.GetBytes(secret[..Math.Min(secret.Length, 512)], utf8);
-        return Convert.ToHexStringLower(SHA256.HashData(utf8[..length]));
+        if (secret.Length > 512) return false;
+        Span<byte> utf8 = stackalloc byte[512 * 3];
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(secret, utf8)], digest);
+        return Convert.TryToHexStringLower(digest, hex, out _);
     }
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
