@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Strata.Access;
+using Strata.Audit;
 using Strata.ConfigStore;
 using Strata.Health;
 using Strata.Http;
@@ -27,6 +28,7 @@ public static class StrataEndpointRouteBuilderExtensions
         api.MapTransfer();
         api.MapKeys();
         api.MapTokens();
+        api.MapAudit();
         endpoints.MapConfigStore().AddEndpointFilter<StrataExceptionFilter>();
         endpoints.MapStrataHealth();
         endpoints.MapOpenApi("/openapi/{documentName}.json");

@@ -57,16 +57,28 @@ internal static class AccessControl
         return Problems.Unauthorized(failure!);
     }
 
+    /// <summary>For handlers that check namespaces themselves: audits the refusal and answers its problem.</summary>
+    public static async Task<IResult> DenyAsync(HttpContext http, string permission, string ns) =>
+        (IResult)(await RefuseAsync(http, Denied(http, permission, ns), permission, ns, "missing permission").ConfigureAwait(false))!;
+
+    /// <summary>Audits a refused request (durably) and answers its problem.</summary>
+    public static async ValueTask<object?> RefuseAsync(HttpContext http, IResult problem, string permission, string? ns, string reason)
+    {
+        await Audit.AuditTrail.RecordAsync(http, "access.denied", "denied", ns,
+            detail: new { permission, reason, method = http.Request.Method, path = http.Request.Path.Value }).ConfigureAwait(false);
+        return problem;
+    }
+
     private sealed class AccessFilter(string permission, bool global) : IEndpointFilter
     {
         public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
         {
             var http = context.HttpContext;
-            if (Authenticate(http) is { } failed) return ValueTask.FromResult<object?>(failed);
             var ns = global ? "*" : http.GetRouteValue("ns") as string;
+            if (Authenticate(http) is { } failed) return RefuseAsync(http, failed, permission, ns, "invalid token");
             var principal = Principal(http);
             var allowed = ns is null ? principal.CanAnywhere(permission) : principal.Can(permission, ns);
-            return allowed ? next(context) : ValueTask.FromResult<object?>(Denied(http, permission, ns));
+            return allowed ? next(context) : RefuseAsync(http, Denied(http, permission, ns), permission, ns, "missing permission");
         }
     }
 }

@@ -27,10 +27,13 @@ internal static class TokenEndpoints
         tokens.MapDelete("/{id}", Revoke);
     }
 
-    private static async Task<IResult> Revoke(string id, SettingsEngine engine, HttpContext context) =>
-        await engine.Tokens.RevokeAsync(id, context.RequestAborted).ConfigureAwait(false)
-            ? TypedResults.NoContent()
-            : Problems.NotFound($"There is no token '{id}'.");
+    private static async Task<IResult> Revoke(string id, SettingsEngine engine, HttpContext context)
+    {
+        if (!await engine.Tokens.RevokeAsync(id, context.RequestAborted).ConfigureAwait(false))
+            return Problems.NotFound($"There is no token '{id}'.");
+        await Audit.AuditTrail.RecordAsync(context, "token.revoke", "ok", detail: new { id }).ConfigureAwait(false);
+        return TypedResults.NoContent();
+    }
 
     private static async Task<IResult> Create(HttpContext context, SettingsEngine engine)
     {
@@ -60,6 +63,8 @@ internal static class TokenEndpoints
         if (problem is not null) return problem;
 
         var (record, secret) = await engine.Tokens.CreateAsync(name, grants, expiresAt, context.RequestAborted).ConfigureAwait(false);
+        await Audit.AuditTrail.RecordAsync(context, "token.create", "ok",
+            detail: new { id = record.Id, name = record.Name, grants = record.Grants, expiresAt }).ConfigureAwait(false);
         return JsonBytes.Result(w => Write(w, record, secret), StatusCodes.Status201Created);
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Strata.Access;
+using Strata.Audit;
 using Strata.Engine;
 using Strata.Http;
 using Strata.Naming;
@@ -57,8 +58,7 @@ internal static class ConfigStoreEndpoints
     {
         var (body, problem) = await RequestJson.ReadAsync(context, engine.Options).ConfigureAwait(false);
         if (problem is not null) return problem;
-        await engine.CommitAsync(new ChangeSet([new Change(ns, key, Scope.Global, body, Etag.ExpectedVersion(context.Request))],
-            SettingsEndpoints.Actor(context))).ConfigureAwait(false);
+        await engine.CommitAsync(AuditTrail.Changes(context, [new Change(ns, key, Scope.Global, body, Etag.ExpectedVersion(context.Request))])).ConfigureAwait(false);
         // A layer order without overrides can leave a stored value unread; say so rather than guess.
         if (engine.Get(ns, key) is not { } setting) return TypedResults.NoContent();
         context.Response.Headers.ETag = Etag.Version(setting.TargetVersion);
@@ -67,8 +67,7 @@ internal static class ConfigStoreEndpoints
 
     private static async Task<IResult> Delete(string ns, string key, HttpContext context, SettingsEngine engine)
     {
-        var result = await engine.CommitAsync(new ChangeSet([new Change(ns, key, Scope.Global, null, Etag.ExpectedVersion(context.Request))],
-            SettingsEndpoints.Actor(context))).ConfigureAwait(false);
+        var result = await engine.CommitAsync(AuditTrail.Changes(context, [new Change(ns, key, Scope.Global, null, Etag.ExpectedVersion(context.Request))])).ConfigureAwait(false);
         return result.Applied.Count == 0
             ? Problems.NotFound($"Config '{ns}/{key}' has no stored value to delete.")
             : TypedResults.NoContent();
@@ -113,14 +112,15 @@ internal static class ConfigStoreEndpoints
                 : new Change(p.Name[..slash], p.Name[(slash + 1)..], Scope.Global, p.Value);
         }).ToList();
         if (changes.FirstOrDefault(c => !AccessControl.Principal(context).Can(Permission.Write, c.Namespace)) is { } denied)
-            return AccessControl.Denied(context, Permission.Write, denied.Namespace);
-        var result = await engine.CommitAsync(new ChangeSet(changes, SettingsEndpoints.Actor(context), comment)).ConfigureAwait(false);
+            return await AccessControl.DenyAsync(context, Permission.Write, denied.Namespace).ConfigureAwait(false);
+        var result = await engine.CommitAsync(AuditTrail.Changes(context, changes, comment)).ConfigureAwait(false);
         return Event("updated", result.Revision, changes.Select(c => c.Key));
     }
 
     private static async Task<IResult> Reload(HttpContext context, SettingsEngine engine)
     {
-        var result = await engine.ReloadAsync(SettingsEndpoints.Actor(context)).ConfigureAwait(false);
+        var result = await engine.ReloadAsync(AuditTrail.Actor(context)).ConfigureAwait(false);
+        await AuditTrail.RecordAsync(context, "config.reload", "ok", detail: new { revision = result.Revision }).ConfigureAwait(false);
         return Event("reloaded", result.Revision, []);
     }
 

@@ -9,8 +9,12 @@ internal sealed record Change(string Namespace, string Key, string Scope, JsonEl
     public string? Json { get; init; }
 }
 
-/// <summary>Changes committed together, atomically, as one revision.</summary>
-internal sealed record ChangeSet(IReadOnlyList<Change> Changes, string Actor, string? Comment = null);
+/// <summary>Changes committed together, atomically, as one revision. Client and request id go to the audit log.</summary>
+internal sealed record ChangeSet(IReadOnlyList<Change> Changes, string Actor, string? Comment = null)
+{
+    public string? Client { get; init; }
+    public string? RequestId { get; init; }
+}
 
 /// <summary>What a change became: its new per-key version and times (Unix ms).</summary>
 internal sealed record AppliedChange(string Namespace, string Key, string Scope, long Version, bool Reset, long CreatedAt, long UpdatedAt);

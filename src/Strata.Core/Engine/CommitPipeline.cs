@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Strata.Naming;
@@ -22,13 +24,15 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Func<ChangeRecord, ChangeRecord> _seal;
     private readonly Func<StoreContents, Snapshot> _load;
+    private readonly Func<string, string, bool> _isSensitive;
     private readonly Task _loop;
 
     // seal: a record as the store keeps it (secrets encrypted); load: what the store holds as a snapshot
     // (secrets decrypted), for reloads.
     public CommitPipeline(ISettingsStore store, SnapshotHolder snapshots, ChangeFeed feed, TimeProvider time, ILogger logger,
-        Func<ChangeRecord, ChangeRecord> seal, Func<StoreContents, Snapshot> load)
+        Func<ChangeRecord, ChangeRecord> seal, Func<StoreContents, Snapshot> load, Func<string, string, bool> isSensitive)
     {
+        _isSensitive = isSensitive;
         _seal = seal;
         _load = load;
         _store = store;
@@ -56,8 +60,32 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
         return pending.Completion.Task;
     }
 
-    /// <summary>Completes once every request queued before it has been committed or refused.</summary>
-    public Task BarrierAsync() => SubmitAsync(new ChangeSet([], "strata"));
+    /// <summary>Appends audit events, group-committed with whatever else is queued; completes once they are durable.</summary>
+    public Task AuditAsync(IReadOnlyList<AuditRecord> events)
+    {
+        var pending = new Pending(new ChangeSet([], "strata"), audit: events);
+        if (!_queue.Writer.TryWrite(pending))
+            throw new StoreUnavailableException("Strata is shutting down; the audit event was not recorded.", isTransient: true);
+        return pending.Completion.Task;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the commit loop, between batches: it never competes with a commit for the
+    /// database's write lock, and commits queued meanwhile run right after it. For long jobs (re-encryption) that must
+    /// not starve writers: give it small pieces.
+    /// </summary>
+    public Task<T> ExclusiveAsync<T>(Func<Task<T>> work)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pending = new Pending(new ChangeSet([], "strata"), work: async () =>
+        {
+            try { done.TrySetResult(await work().ConfigureAwait(false)); }
+            catch (Exception e) { done.TrySetException(e); }
+        });
+        if (!_queue.Writer.TryWrite(pending))
+            throw new StoreUnavailableException("Strata is shutting down.", isTransient: true);
+        return done.Task;
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -71,16 +99,26 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
-            try
+            Pending? work = null;
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
             {
-                await CommitBatchAsync(batch).ConfigureAwait(false);
+                // Exclusive work ends the batch: what was queued before it commits first.
+                if (pending.Work is not null) { work = pending; break; }
+                batch.Add(pending);
             }
-            catch (Exception e)
+            if (batch.Count > 0)
             {
-                LogCommitFailed(_logger, e, batch.Count);
-                foreach (var p in batch) p.Completion.TrySetException(e);
+                try
+                {
+                    await CommitBatchAsync(batch).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    LogCommitFailed(_logger, e, batch.Count);
+                    foreach (var p in batch) p.Completion.TrySetException(e);
+                }
             }
+            if (work is not null) await work.Work!().ConfigureAwait(false);
         }
     }
 
@@ -95,6 +133,7 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var working = new Dictionary<(string, string), KeyState>(KeyComparer.Instance);
         var records = new List<ChangeRecord>();
+        var audit = new List<AuditRecord>();
         var accepted = new List<(Pending Request, CommitResult Result)>();
 
         foreach (var request in batch)
@@ -111,6 +150,7 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
                 continue;
             }
             var effective = request.Set.Changes.Where(c => c.Value is not null || Current(c, snapshot, working) is { IsLive: true }).ToList();
+            audit.AddRange(request.Audit);
             if (effective.Count == 0)
             {
                 accepted.Add((request, new CommitResult(revision, [])));
@@ -132,15 +172,18 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
                 records.Add(_seal(new ChangeRecord(revision, state.Namespace, state.Key, scope, version, current?.Json, json,
                     request.Set.Actor, now, request.Set.Comment, current?.Revision ?? 0, created)));
                 applied.Add(new AppliedChange(state.Namespace, state.Key, scope, version, json is null, created, now));
+                audit.Add(new AuditRecord(0, now, request.Set.Actor, json is null ? "setting.reset" : "setting.set", "ok", state.Namespace, state.Key,
+                    scope, request.Set.Client, request.Set.RequestId,
+                    ChangeDetail(revision, version, current?.Json, json, request.Set.Comment, _isSensitive(state.Namespace, state.Key))));
             }
             accepted.Add((request, new CommitResult(revision, applied)));
         }
 
-        if (records.Count > 0)
+        if (records.Count > 0 || audit.Count > 0)
         {
             try
             {
-                await _store.CommitAsync(records).ConfigureAwait(false);
+                await _store.CommitAsync(records, audit).ConfigureAwait(false);
             }
             catch (Exception e)
             {
@@ -148,7 +191,7 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
                 foreach (var (request, _) in accepted) request.Completion.TrySetException(e);
                 return;
             }
-            _snapshots.Current = snapshot.With(working.Values, revision);
+            if (records.Count > 0) _snapshots.Current = snapshot.With(working.Values, revision);
         }
 
         foreach (var (request, result) in accepted)
@@ -181,10 +224,29 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
     [LoggerMessage(EventId = 100, Level = LogLevel.Error, Message = "Commit of {Count} request(s) failed; none was acknowledged")]
     private static partial void LogCommitFailed(ILogger logger, Exception e, int count);
 
-    private sealed class Pending(ChangeSet set, bool reload = false)
+    /// <summary>The audit detail of a change: revision, version, old and new value (masked when sensitive), comment.</summary>
+    private static string ChangeDetail(long revision, long version, string? old, string? @new, string? comment, bool sensitive)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("revision", revision);
+            w.WriteNumber("version", version);
+            Http.SettingJson.WriteRaw(w, "old", old, sensitive);
+            Http.SettingJson.WriteRaw(w, "new", @new, sensitive);
+            if (comment is not null) w.WriteString("comment", comment);
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private sealed class Pending(ChangeSet set, bool reload = false, IReadOnlyList<AuditRecord>? audit = null, Func<Task>? work = null)
     {
         public ChangeSet Set { get; } = set;
         public bool Reload { get; } = reload;
+        public IReadOnlyList<AuditRecord> Audit { get; } = audit ?? [];
+        public Func<Task>? Work { get; } = work;
         public TaskCompletionSource<CommitResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 

@@ -56,10 +56,10 @@ internal sealed class SettingsEngine : IAsyncDisposable
     {
         await Store.MigrateAsync(ct).ConfigureAwait(false);
         await Tokens.InitializeAsync(Options.DataDirectory, _adminToken, ct).ConfigureAwait(false);
-        // Before the pipeline exists nothing can be in flight, so the rotation's barrier has nothing to wait for.
-        await Secrets.InitializeAsync(() => _pipeline?.BarrierAsync() ?? Task.CompletedTask, ct).ConfigureAwait(false);
+        // Before the pipeline exists nothing else writes, so the work can run directly.
+        await Secrets.InitializeAsync(work => _pipeline?.ExclusiveAsync(work) ?? work(), ct).ConfigureAwait(false);
         _snapshots.Current = Load(await Store.LoadAsync(ct).ConfigureAwait(false));
-        _pipeline = new CommitPipeline(Store, _snapshots, Feed, _time, _logger, Secrets.Seal, Load);
+        _pipeline = new CommitPipeline(Store, _snapshots, Feed, _time, _logger, Secrets.Seal, Load, Secrets.IsSensitive);
     }
 
     /// <summary>Resolves one key. The global-only chain without explain is served from caches: no allocation.</summary>
@@ -121,6 +121,11 @@ internal sealed class SettingsEngine : IAsyncDisposable
     }
 
     public Task<CommitResult> ReloadAsync(string actor) => Pipeline.ReloadAsync(actor);
+
+    /// <summary>Appends audit events durably (group-committed with other writes).</summary>
+    public Task AuditAsync(params AuditRecord[] events) => Pipeline.AuditAsync(events);
+
+    public long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>The state of the store as of a past revision, as a snapshot that the read methods accept.</summary>
     public async Task<Snapshot> SnapshotAtAsync(string? ns, long revision, CancellationToken ct = default)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Strata.Access;
+using Strata.Audit;
 using Strata.Engine;
 using Strata.Naming;
 using Strata.Storage;
@@ -111,8 +112,7 @@ internal static class HistoryEndpoints
         if (target is null) return Problems.NotFound($"'{ns}/{key}' at scope {scope} has no version {version}.");
         var currentVersion = records.Count > 0 ? records[0].Version : 0;
         JsonElement? value = target.NewValue is null ? null : JsonSerializer.Deserialize<JsonElement>(target.NewValue);
-        var result = await engine.CommitAsync(new ChangeSet(
-            [new Change(ns, key, scope, value, currentVersion)], SettingsEndpoints.Actor(context), comment)).ConfigureAwait(false);
+        var result = await engine.CommitAsync(AuditTrail.Changes(context, [new Change(ns, key, scope, value, currentVersion)], comment)).ConfigureAwait(false);
         return SettingsEndpoints.CommitJson(result);
     }
 
@@ -136,7 +136,7 @@ internal static class HistoryEndpoints
                 now.Find(ns, c.Key)?.At(c.Scope)?.Version ?? 0))
             .ToList();
         if (changes.Count == 0) return SettingsEndpoints.CommitJson(new CommitResult(now.Revision, []));
-        var result = await engine.CommitAsync(new ChangeSet(changes, SettingsEndpoints.Actor(context), comment)).ConfigureAwait(false);
+        var result = await engine.CommitAsync(AuditTrail.Changes(context, changes, comment)).ConfigureAwait(false);
         return SettingsEndpoints.CommitJson(result);
     }
 

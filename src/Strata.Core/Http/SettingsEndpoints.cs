@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Strata.Access;
+using Strata.Audit;
 using Strata.Engine;
 using Strata.Naming;
 
@@ -118,7 +119,7 @@ internal static class SettingsEndpoints
         if (problem is not null) return problem;
 
         var change = new Change(ns, key, context.Request.Query["scope"].ToString(), value, Etag.ExpectedVersion(context.Request));
-        var result = await engine.CommitAsync(new ChangeSet([change], Actor(context), comment)).ConfigureAwait(false);
+        var result = await engine.CommitAsync(AuditTrail.Changes(context, [change], comment)).ConfigureAwait(false);
         var applied = result.Applied[0];
         context.Response.Headers.ETag = Etag.Version(applied.Version);
         context.Response.Headers["Strata-Revision"] = result.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -142,7 +143,7 @@ internal static class SettingsEndpoints
     {
         var scope = context.Request.Query["scope"].ToString();
         var change = new Change(ns, key, scope, null, Etag.ExpectedVersion(context.Request));
-        var result = await engine.CommitAsync(new ChangeSet([change], Actor(context))).ConfigureAwait(false);
+        var result = await engine.CommitAsync(AuditTrail.Changes(context, [change])).ConfigureAwait(false);
         context.Response.Headers["Strata-Revision"] = result.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var chain = ScopeChain.TryParse(scope, out _)!;
         // What a read at that scope now gets: the next layer down, or nothing at all.
@@ -184,9 +185,9 @@ internal static class SettingsEndpoints
             changes.Add(new Change(ns, key, scope ?? Scope.Global, reset ? null : value, ifVersion));
         }
         if (changes.FirstOrDefault(c => !AccessControl.Principal(context).Can(Permission.Write, c.Namespace)) is { } denied)
-            return AccessControl.Denied(context, Permission.Write, denied.Namespace);
+            return await AccessControl.DenyAsync(context, Permission.Write, denied.Namespace).ConfigureAwait(false);
 
-        var result = await engine.CommitAsync(new ChangeSet(changes, Actor(context), comment)).ConfigureAwait(false);
+        var result = await engine.CommitAsync(AuditTrail.Changes(context, changes, comment)).ConfigureAwait(false);
         return CommitJson(result);
     }
 
@@ -209,5 +210,4 @@ internal static class SettingsEndpoints
         w.WriteEndObject();
     });
 
-    internal static string Actor(HttpContext context) => context.User.Identity?.Name ?? "anonymous";
 }

@@ -48,6 +48,7 @@ internal static class KeyEndpoints
             return TypedResults.Problem(title: "Encryption is not configured", statusCode: StatusCodes.Status409Conflict,
                 detail: $"Set {MasterKey.Variable} (or Strata:MasterKeyFile) and restart before rotating keys.", type: "urn:strata:problem:no-master-key");
         var id = await engine.Secrets.RotateAsync(context.RequestAborted).ConfigureAwait(false);
+        await Audit.AuditTrail.RecordAsync(context, "key.rotate", "ok", detail: new { active = id }).ConfigureAwait(false);
         return JsonBytes.Result(w =>
         {
             w.WriteStartObject();

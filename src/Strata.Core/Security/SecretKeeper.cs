@@ -23,7 +23,7 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
     private readonly DataKeyRing _ring = new();
     private readonly SemaphoreSlim _rotating = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
-    private Func<Task> _barrier = () => Task.CompletedTask;
+    private Func<Func<Task<long>>, Task<long>> _exclusive = work => work();
 
     public SecretKeeper(ISettingsStore store, DefinitionRegistry registry, MasterKey? master, int batchSize, TimeProvider time, ILogger logger)
     {
@@ -42,10 +42,14 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
     /// <summary>The re-encryption under way (completed when none is).</summary>
     public Task Rotation { get; private set; } = Task.CompletedTask;
 
-    /// <summary>Checks the master key against the stored data keys and opens them. Throws <see cref="DefinitionException"/> naming the key.</summary>
-    public async Task InitializeAsync(Func<Task> barrier, CancellationToken ct)
+    /// <summary>
+    /// Checks the master key against the stored data keys and opens them. Throws <see cref="DefinitionException"/>
+    /// naming the key. <paramref name="exclusive"/> runs a piece of re-encryption on the commit loop, so a rotation
+    /// never holds the write lock while a commit waits.
+    /// </summary>
+    public async Task InitializeAsync(Func<Func<Task<long>>, Task<long>> exclusive, CancellationToken ct)
     {
-        _barrier = barrier;
+        _exclusive = exclusive;
         var keys = (await _store.DataKeysAsync(ct).ConfigureAwait(false)).Where(k => k.State != DataKeyRecord.Retired).ToList();
         if (_master is null)
         {
@@ -145,14 +149,13 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
                     while (true)
                     {
                         ct.ThrowIfCancellationRequested();
-                        var n = await _store.ReencryptAsync(key.Id, (ns, k, scope, text) => _ring.Protect(ns, k, scope, _ring.Unprotect(ns, k, scope, text)), _batchSize, ct)
+                        var n = await _exclusive(async () => await _store.ReencryptAsync(key.Id,
+                            (ns, k, scope, text) => _ring.Protect(ns, k, scope, _ring.Unprotect(ns, k, scope, text)), _batchSize, ct).ConfigureAwait(false))
                             .ConfigureAwait(false);
                         moved += n;
                         if (n > 0) continue;
-                        // A batch sealed with the old key just before the switch may still be committing: let the
-                        // commit loop pass once, then count again before calling the key unused.
-                        await _barrier().ConfigureAwait(false);
-                        if (await _store.CountEncryptedAsync(key.Id, ct).ConfigureAwait(false) == 0) break;
+                        // Counted on the commit loop too: every batch sealed before the switch has committed by then.
+                        if (await _exclusive(() => _store.CountEncryptedAsync(key.Id, ct)).ConfigureAwait(false) == 0) break;
                     }
                     await _store.SaveDataKeysAsync([key with { State = DataKeyRecord.Retired, Wrapped = "" }], ct).ConfigureAwait(false);
                     _ring.Remove(key.Id);

@@ -13,10 +13,12 @@ internal interface ISettingsStore : IAsyncDisposable
     Task<StoreContents> LoadAsync(CancellationToken ct = default);
 
     /// <summary>
-    /// Persists all records in one transaction and returns only once it is durable. Callers commit one batch at a
-    /// time; records carry increasing revisions.
+    /// Persists all records and audit events in one transaction and returns only once it is durable. Callers commit
+    /// one batch at a time; records carry increasing revisions.
     /// </summary>
-    Task CommitAsync(IReadOnlyList<ChangeRecord> records, CancellationToken ct = default);
+    Task CommitAsync(IReadOnlyList<ChangeRecord> records, IReadOnlyList<AuditRecord> audit, CancellationToken ct = default);
+
+    Task<IReadOnlyList<AuditRecord>> AuditAsync(AuditQuery query, CancellationToken ct = default);
 
     Task<IReadOnlyList<ChangeRecord>> HistoryAsync(HistoryQuery query, CancellationToken ct = default);
 

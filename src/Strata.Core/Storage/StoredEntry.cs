@@ -45,3 +45,16 @@ internal delegate string SecretRewriter(string ns, string key, string scope, str
 internal sealed record TokenRecord(
     string Id, string Name, string SecretHash, IReadOnlyList<string> Grants, long CreatedAt,
     long? ExpiresAt = null, long? LastUsedAt = null, long? RevokedAt = null);
+
+/// <summary>
+/// One audit event. <see cref="Detail"/> is JSON (masked old and new values, comment, reason) and never holds a
+/// secret. <see cref="Id"/> is assigned by the store.
+/// </summary>
+internal sealed record AuditRecord(
+    long Id, long At, string Actor, string Action, string Outcome, string? Namespace = null, string? Key = null,
+    string? Scope = null, string? Client = null, string? RequestId = null, string? Detail = null);
+
+/// <summary>Filters for audit reads, newest first; times are Unix milliseconds, <see cref="BeforeId"/> pages.</summary>
+internal sealed record AuditQuery(
+    string? Actor = null, string? Action = null, string? Namespace = null, string? Key = null,
+    long? From = null, long? To = null, long? BeforeId = null, int Limit = 100);

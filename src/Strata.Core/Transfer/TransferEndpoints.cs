@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Strata.Access;
+using Strata.Audit;
 using Strata.Engine;
 using Strata.Http;
 using Strata.Naming;
@@ -25,14 +26,14 @@ internal static class TransferEndpoints
         api.MapPost("/import", Import).WithTags("Transfer").Requires(Permission.Write);
     }
 
-    private static IResult Export(HttpRequest request, SettingsEngine engine)
+    private static async Task<IResult> Export(HttpRequest request, SettingsEngine engine)
     {
         var principal = AccessControl.Principal(request.HttpContext);
         var wanted = request.Query["namespace"].Where(n => !string.IsNullOrEmpty(n)).Select(n => n!).ToList();
         foreach (var ns in wanted)
         {
             if (Names.Check(ns, "Namespace") is { } error) return Problems.BadRequest("namespace", "name", error);
-            if (!principal.Can(Permission.Read, ns)) return AccessControl.Denied(request.HttpContext, Permission.Read, ns);
+            if (!principal.Can(Permission.Read, ns)) return await AccessControl.DenyAsync(request.HttpContext, Permission.Read, ns).ConfigureAwait(false);
         }
         var yaml = request.Query["format"] == "yaml";
         if (!yaml && request.Query.TryGetValue("format", out var f) && f != "json")
@@ -128,10 +129,10 @@ internal static class TransferEndpoints
             }
         }
         if (changes.FirstOrDefault(c => !AccessControl.Principal(context).Can(Permission.Write, c.Namespace)) is { } denied)
-            return AccessControl.Denied(context, Permission.Write, denied.Namespace);
+            return await AccessControl.DenyAsync(context, Permission.Write, denied.Namespace).ConfigureAwait(false);
         if (changes.Count == 0) return SettingsEndpoints.CommitJson(new CommitResult(engine.Current.Revision, []));
         var comment = context.Request.Query["comment"].ToString() is { Length: > 0 } c ? c : "import";
-        var result = await engine.CommitAsync(new ChangeSet(changes, SettingsEndpoints.Actor(context), comment)).ConfigureAwait(false);
+        var result = await engine.CommitAsync(AuditTrail.Changes(context, changes, comment)).ConfigureAwait(false);
         return SettingsEndpoints.CommitJson(result);
     }
 }

@@ -19,12 +19,13 @@ public sealed class CommitPipelineTests : IDisposable
         public bool FailNext;
         public Task MigrateAsync(CancellationToken ct = default) => inner.MigrateAsync(ct);
         public Task<StoreContents> LoadAsync(CancellationToken ct = default) => inner.LoadAsync(ct);
-        public Task CommitAsync(IReadOnlyList<ChangeRecord> records, CancellationToken ct = default)
+        public Task CommitAsync(IReadOnlyList<ChangeRecord> records, IReadOnlyList<AuditRecord> audit, CancellationToken ct = default)
         {
             Interlocked.Increment(ref Commits);
             if (FailNext) { FailNext = false; throw new StoreUnavailableException("disk full", isTransient: true); }
-            return inner.CommitAsync(records, ct);
+            return inner.CommitAsync(records, audit, ct);
         }
+        public Task<IReadOnlyList<AuditRecord>> AuditAsync(AuditQuery q, CancellationToken ct = default) => inner.AuditAsync(q, ct);
         public Task<IReadOnlyList<ChangeRecord>> HistoryAsync(HistoryQuery q, CancellationToken ct = default) => inner.HistoryAsync(q, ct);
         public Task<IReadOnlyList<StoredEntry>> StateAtAsync(string? ns, long r, CancellationToken ct = default) => inner.StateAtAsync(ns, r, ct);
         public Task<long> RevisionAtAsync(DateTimeOffset t, CancellationToken ct = default) => inner.RevisionAtAsync(t, ct);

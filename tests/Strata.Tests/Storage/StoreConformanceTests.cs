@@ -1,4 +1,5 @@
 using Strata.Storage;
+using Strata.Tests.Infrastructure;
 
 namespace Strata.Tests.Storage;
 

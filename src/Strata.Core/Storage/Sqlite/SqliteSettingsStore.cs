@@ -55,7 +55,7 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         return new StoreContents(entries, (long)max.ExecuteScalar()!);
     }));
 
-    public Task CommitAsync(IReadOnlyList<ChangeRecord> records, CancellationToken ct = default)
+    public Task CommitAsync(IReadOnlyList<ChangeRecord> records, IReadOnlyList<AuditRecord> audit, CancellationToken ct = default)
     {
         Guarded(() =>
         {
@@ -74,6 +74,13 @@ internal sealed class SqliteSettingsStore : ISettingsStore
                 Bind(_upsert, r);
                 _upsert.ExecuteNonQuery();
             }
+            foreach (var a in audit)
+                Execute(writer, tx, """
+                    INSERT INTO audit (at, actor, action, outcome, namespace, key, scope, client, request_id, detail)
+                    VALUES ($at, $actor, $action, $outcome, $ns, $key, $scope, $client, $request, $detail)
+                    """,
+                    ("$at", a.At), ("$actor", a.Actor), ("$action", a.Action), ("$outcome", a.Outcome), ("$ns", a.Namespace),
+                    ("$key", a.Key), ("$scope", a.Scope), ("$client", a.Client), ("$request", a.RequestId), ("$detail", a.Detail));
             tx.Commit();
             return 0;
         });
@@ -146,6 +153,33 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         using var connection = Open();
         return new StoreStatus("sqlite", SqliteMigrator.CurrentVersion(connection), SqliteMigrator.Latest);
     }));
+
+    public Task<IReadOnlyList<AuditRecord>> AuditAsync(AuditQuery q, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<AuditRecord>>(Guarded(() =>
+        {
+            using var connection = Open();
+            return Query(connection, """
+                SELECT id, at, actor, action, outcome, namespace, key, scope, client, request_id, detail FROM audit
+                WHERE ($actor IS NULL OR actor = $actor) AND ($action IS NULL OR action = $action)
+                  AND ($ns IS NULL OR namespace = $ns) AND ($key IS NULL OR key = $key)
+                  AND ($from IS NULL OR at >= $from) AND ($to IS NULL OR at <= $to) AND ($before IS NULL OR id < $before)
+                ORDER BY id DESC LIMIT $limit
+                """,
+                p =>
+                {
+                    p.AddWithValue("$actor", (object?)q.Actor ?? DBNull.Value);
+                    p.AddWithValue("$action", (object?)q.Action ?? DBNull.Value);
+                    p.AddWithValue("$ns", (object?)q.Namespace ?? DBNull.Value);
+                    p.AddWithValue("$key", (object?)q.Key ?? DBNull.Value);
+                    p.AddWithValue("$from", (object?)q.From ?? DBNull.Value);
+                    p.AddWithValue("$to", (object?)q.To ?? DBNull.Value);
+                    p.AddWithValue("$before", (object?)q.BeforeId ?? DBNull.Value);
+                    p.AddWithValue("$limit", q.Limit);
+                },
+                r => new AuditRecord(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4),
+                    r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7),
+                    r.IsDBNull(8) ? null : r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9), r.IsDBNull(10) ? null : r.GetString(10)));
+        }));
 
     public Task<IReadOnlyList<DataKeyRecord>> DataKeysAsync(CancellationToken ct = default) =>
         Task.FromResult<IReadOnlyList<DataKeyRecord>>(Guarded(() =>
