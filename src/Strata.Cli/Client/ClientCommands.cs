@@ -36,6 +36,36 @@ internal static class ClientCommands
         yield return Import();
         yield return Keys();
         yield return Tokens();
+        yield return Audit();
+    }
+
+    private static Command Audit()
+    {
+        var actor = new Option<string?>("--actor") { Description = "Only this actor (token name, or anonymous)" };
+        var action = new Option<string?>("--action") { Description = "Only this action, e.g. setting.set, access.denied, token.create" };
+        var ns = new Option<string?>("--namespace") { Description = "Only this namespace" };
+        var key = new Option<string?>("--key") { Description = "Only this key" };
+        var since = new Option<string?>("--since") { Description = "From this time (ISO 8601)" };
+        var until = new Option<string?>("--until") { Description = "Up to this time (ISO 8601)" };
+        var limit = new Option<int?>("--limit") { Description = "Most events to show (default 100)" };
+        var json = JsonOption();
+        var command = new Command("audit", "Show the audit log, newest first") { actor, action, ns, key, since, until, limit, json };
+        command.SetAction((r, ct) => Run(r, async client =>
+        {
+            var query = Query(("actor", r.GetValue(actor)), ("action", r.GetValue(action)), ("namespace", r.GetValue(ns)), ("key", r.GetValue(key)),
+                ("from", r.GetValue(since)), ("to", r.GetValue(until)), ("limit", r.GetValue(limit)?.ToString()));
+            var (body, code) = await client.SendAsync(HttpMethod.Get, "api/v1/audit" + query, ct: ct);
+            if (body is null) return code;
+            var node = JsonNode.Parse(body)!;
+            if (r.GetValue(json)) { await client.Out.WriteLineAsync(node.ToJsonString(Pretty)); return code; }
+            foreach (var e in node["audit"]!.AsArray())
+            {
+                var target = e!["namespace"] is { } n ? $"\t{n}{(e["key"] is { } k ? $"/{k}" : "")}{(e["scope"] is { } s ? $"@{s}" : "")}" : "";
+                await client.Out.WriteLineAsync($"{e["id"]}\t{e["at"]}\t{e["actor"]}\t{e["action"]}\t{e["outcome"]}{target}\t{e["client"]}\t{e["detail"]?.ToJsonString()}");
+            }
+            return code;
+        }));
+        return command;
     }
 
     private static Command Tokens()
