@@ -158,10 +158,12 @@ internal static class ClientCommands
         var scope = ScopeOption("Scope chain, most specific first (e.g. user:alice,project:42)");
         var explain = new Option<bool>("--explain") { Description = "Show every layer's value and which one wins" };
         var asOf = new Option<long?>("--as-of") { Description = "Read as of a past revision" };
-        var command = new Command("get", "Print a setting's resolved value") { ns, key, scope, explain, asOf };
+        var reveal = new Option<bool>("--reveal") { Description = "Show a sensitive value in clear (needs secrets.reveal; audited)" };
+        var command = new Command("get", "Print a setting's resolved value") { ns, key, scope, explain, asOf, reveal };
         command.SetAction((r, ct) => Run(r, async client =>
         {
-            var query = Query(("scope", r.GetValue(scope)), ("explain", r.GetValue(explain) ? "true" : null), ("asOf", r.GetValue(asOf)?.ToString()));
+            var query = Query(("scope", r.GetValue(scope)), ("explain", r.GetValue(explain) ? "true" : null), ("asOf", r.GetValue(asOf)?.ToString()),
+                ("reveal", r.GetValue(reveal) ? "true" : null));
             var (body, code) = await client.SendAsync(HttpMethod.Get, $"api/v1/settings/{E(r.GetValue(ns))}/{E(r.GetValue(key))}{query}", ct: ct);
             if (body is null) return code;
             var node = JsonNode.Parse(body)!;
@@ -330,10 +332,12 @@ internal static class ClientCommands
         var format = new Option<string>("--format") { Description = "json or yaml", DefaultValueFactory = _ => "yaml" };
         format.AcceptOnlyFromAmong("json", "yaml");
         var output = new Option<string?>("--output", "-o") { Description = "File to write (default: standard output)" };
-        var command = new Command("export", "Export stored overrides (secrets are omitted and listed)") { namespaces, format, output };
+        var withSecrets = new Option<bool>("--with-secrets") { Description = "Include sensitive values in clear (needs secrets.reveal; audited; the file says so)" };
+        var command = new Command("export", "Export stored overrides (secrets are omitted and listed unless --with-secrets)") { namespaces, format, output, withSecrets };
         command.SetAction((r, ct) => Run(r, async client =>
         {
-            var query = string.Join("&", (r.GetValue(namespaces) ?? []).Select(n => $"namespace={E(n)}").Append($"format={r.GetValue(format)}"));
+            var query = string.Join("&", (r.GetValue(namespaces) ?? []).Select(n => $"namespace={E(n)}").Append($"format={r.GetValue(format)}")
+                .Concat(r.GetValue(withSecrets) ? ["secrets=true"] : []));
             var (body, code) = await client.SendAsync(HttpMethod.Get, $"api/v1/export?{query}", ct: ct);
             if (body is null) return code;
             if (r.GetValue(output) is { } file) await File.WriteAllTextAsync(file, body, ct);

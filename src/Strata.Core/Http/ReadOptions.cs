@@ -6,7 +6,7 @@ using Strata.Naming;
 namespace Strata.Http;
 
 /// <summary>The query of a read: <c>scope</c> (a chain), <c>explain</c>, and <c>asOf</c> (a revision) or <c>at</c> (a time).</summary>
-internal sealed record ReadOptions(Snapshot Snapshot, ScopeChain Chain, bool Explain, bool Historical)
+internal sealed record ReadOptions(Snapshot Snapshot, ScopeChain Chain, bool Explain, bool Historical, bool Reveal)
 {
     public static async Task<(ReadOptions? Options, IResult? Problem)> ParseAsync(HttpRequest request, SettingsEngine engine, string? ns)
     {
@@ -17,6 +17,10 @@ internal sealed record ReadOptions(Snapshot Snapshot, ScopeChain Chain, bool Exp
         var explain = false;
         if (query.TryGetValue("explain", out var explainText) && !bool.TryParse(explainText, out explain))
             return (null, Problems.BadRequest("explain", "type", "'explain' must be true or false."));
+
+        var reveal = false;
+        if (query.TryGetValue("reveal", out var revealText) && !bool.TryParse(revealText, out reveal))
+            return (null, Problems.BadRequest("reveal", "type", "'reveal' must be true or false."));
 
         var snapshot = engine.Current;
         long? revision = null;
@@ -35,6 +39,6 @@ internal sealed record ReadOptions(Snapshot Snapshot, ScopeChain Chain, bool Exp
         }
         if (revision is { } past && past < snapshot.Revision)
             snapshot = await engine.SnapshotAtAsync(ns, past, request.HttpContext.RequestAborted).ConfigureAwait(false);
-        return (new ReadOptions(snapshot, chain, explain, revision is not null), null);
+        return (new ReadOptions(snapshot, chain, explain, revision is not null, reveal), null);
     }
 }

@@ -10,20 +10,22 @@ internal static class SettingJson
 {
     public const string Mask = "********";
 
-    public static byte[] Render(ResolvedSetting setting)
+    public static byte[] Render(ResolvedSetting setting, bool reveal = false)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
-            Write(writer, setting);
+            Write(writer, setting, reveal);
         return buffer.WrittenSpan.ToArray();
     }
 
-    public static void Write(Utf8JsonWriter w, ResolvedSetting s)
+    // reveal: show a sensitive value in clear; only for a caller with secrets.reveal, and audited.
+    public static void Write(Utf8JsonWriter w, ResolvedSetting s, bool reveal = false)
     {
+        var masked = s.Sensitive && !reveal;
         w.WriteStartObject();
         w.WriteString("namespace", s.Namespace);
         w.WriteString("key", s.Key);
-        WriteValue(w, "value", s.Value, s.Sensitive);
+        WriteValue(w, "value", s.Value, masked);
         w.WriteString("source", LayerName(s.Source));
         if (s.Stored is { } stored)
         {
@@ -50,7 +52,7 @@ internal static class SettingJson
                 if (layer.Scope is not null) w.WriteString("scope", layer.Scope);
                 if (layer.Version > 0) w.WriteNumber("version", layer.Version);
                 if (layer.Variable is not null) w.WriteString("variable", layer.Variable);
-                WriteValue(w, "value", layer.Value, s.Sensitive);
+                WriteValue(w, "value", layer.Value, masked);
                 w.WriteEndObject();
             }
             w.WriteEndArray();

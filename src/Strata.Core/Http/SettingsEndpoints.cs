@@ -71,6 +71,7 @@ internal static class SettingsEndpoints
         if (Etag.NoneMatch(context.Request, etag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
 
         var settings = engine.GetNamespace(snapshot, ns, read.Chain, read.Explain);
+        if (read.Reveal && await RevealAsync(context, ns, settings).ConfigureAwait(false) is { } denied) return denied;
         return JsonBytes.Result(w =>
         {
             w.WriteStartObject();
@@ -80,7 +81,7 @@ internal static class SettingsEndpoints
             foreach (var scope in read.Chain.Scopes) w.WriteStringValue(scope);
             w.WriteEndArray();
             w.WriteStartArray("settings");
-            foreach (var s in settings) SettingJson.Write(w, s);
+            foreach (var s in settings) SettingJson.Write(w, s, read.Reveal);
             w.WriteEndArray();
             w.WriteEndObject();
         });
@@ -104,8 +105,10 @@ internal static class SettingsEndpoints
         if (problem is not null) return problem;
         var setting = engine.Get(read!.Snapshot, ns, key, read.Chain, read.Explain);
         if (setting is null) return Problems.NotFound($"'{ns}/{key}' has no value in any layer for scope {read.Chain}.");
+        if (read.Reveal && await RevealAsync(context, ns, [setting]).ConfigureAwait(false) is { } denied) return denied;
         context.Response.Headers.ETag = Etag.Version(setting.TargetVersion);
-        return TypedResults.Bytes(read.Explain || !read.Chain.IsGlobalOnly || read.Historical ? SettingJson.Render(setting) : setting.Utf8Json, "application/json");
+        return TypedResults.Bytes(read.Explain || read.Reveal || !read.Chain.IsGlobalOnly || read.Historical
+            ? SettingJson.Render(setting, read.Reveal) : setting.Utf8Json, "application/json");
     }
 
     private static async Task<IResult> PutSetting(string ns, string key, HttpContext context, SettingsEngine engine)
@@ -189,6 +192,20 @@ internal static class SettingsEndpoints
 
         var result = await engine.CommitAsync(AuditTrail.Changes(context, changes, comment)).ConfigureAwait(false);
         return CommitJson(result);
+    }
+
+    /// <summary>
+    /// Checks secrets.reveal on the namespace (refusal audited) and audits which secrets are about to be shown in
+    /// clear; null when the caller may go on.
+    /// </summary>
+    private static async Task<IResult?> RevealAsync(HttpContext context, string ns, IReadOnlyList<Resolution.ResolvedSetting> settings)
+    {
+        if (!AccessControl.Principal(context).Can(Permission.Reveal, ns))
+            return await AccessControl.DenyAsync(context, Permission.Reveal, ns).ConfigureAwait(false);
+        foreach (var s in settings.Where(s => s.Sensitive))
+            await AuditTrail.RecordAsync(context, "secret.reveal", "ok", s.Namespace, s.Key,
+                detail: new { scope = s.Stored?.Scope, source = SettingJson.LayerName(s.Source) }).ConfigureAwait(false);
+        return null;
     }
 
     internal static IResult CommitJson(CommitResult result) => JsonBytes.Result(w =>

@@ -35,12 +35,19 @@ internal static class TransferEndpoints
             if (Names.Check(ns, "Namespace") is { } error) return Problems.BadRequest("namespace", "name", error);
             if (!principal.Can(Permission.Read, ns)) return await AccessControl.DenyAsync(request.HttpContext, Permission.Read, ns).ConfigureAwait(false);
         }
+        var withSecrets = false;
+        if (request.Query.TryGetValue("secrets", out var secretsText) && !bool.TryParse(secretsText, out withSecrets))
+            return Problems.BadRequest("secrets", "type", "'secrets' must be true or false.");
         var yaml = request.Query["format"] == "yaml";
         if (!yaml && request.Query.TryGetValue("format", out var f) && f != "json")
             return Problems.BadRequest("format", "allowedValues", "'format' must be json or yaml.");
 
         var snapshot = engine.Current;
         var omitted = new List<string>();
+        var exported = new List<string>();
+        var readable = wanted.Count > 0 ? wanted : snapshot.NamespaceNames.Where(n => principal.Can(Permission.Read, n)).ToList();
+        if (withSecrets && readable.FirstOrDefault(n => !principal.Can(Permission.Reveal, n)) is { } hidden)
+            return await AccessControl.DenyAsync(request.HttpContext, Permission.Reveal, hidden).ConfigureAwait(false);
         var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
@@ -48,9 +55,10 @@ internal static class TransferEndpoints
             w.WriteString("format", Format);
             w.WriteNumber("revision", snapshot.Revision);
             w.WriteString("exportedAt", DateTimeOffset.UtcNow);
+            // Says so in the file: a document with secrets in clear must be handled as a secret itself.
+            w.WriteBoolean("secrets", withSecrets);
             w.WriteStartObject("settings");
-            var names = wanted.Count > 0 ? wanted : snapshot.NamespaceNames.Where(n => principal.Can(Permission.Read, n)).ToList();
-            foreach (var ns in names.OrderBy(n => n, StringComparer.OrdinalIgnoreCase))
+            foreach (var ns in readable.OrderBy(n => n, StringComparer.OrdinalIgnoreCase))
             {
                 var states = snapshot.Namespace(ns)?.All.Where(s => s.HasLiveValue).ToList() ?? [];
                 if (states.Count == 0) continue;
@@ -63,8 +71,12 @@ internal static class TransferEndpoints
                     {
                         if (engine.Registry.Find(state.Namespace, state.Key)?.Sensitive == true)
                         {
-                            omitted.Add($"{state.Namespace}/{state.Key}@{value.Scope}");
-                            continue;
+                            if (!withSecrets)
+                            {
+                                omitted.Add($"{state.Namespace}/{state.Key}@{value.Scope}");
+                                continue;
+                            }
+                            exported.Add($"{state.Namespace}/{state.Key}@{value.Scope}");
                         }
                         w.WritePropertyName(state.Key);
                         value.Value.WriteTo(w);
@@ -79,6 +91,8 @@ internal static class TransferEndpoints
             w.WriteEndArray();
             w.WriteEndObject();
         }
+        if (exported.Count > 0)
+            await AuditTrail.RecordAsync(request.HttpContext, "secret.export", "ok", detail: new { settings = exported }).ConfigureAwait(false);
         if (!yaml) return TypedResults.Bytes(buffer.ToArray(), "application/json");
         var document = JsonSerializer.Deserialize<JsonElement>(buffer.ToArray());
         return TypedResults.Text(YamlJson.ToYaml(document), "application/yaml", Encoding.UTF8);
@@ -109,7 +123,7 @@ internal static class TransferEndpoints
             body = parsed;
         }
 
-        if (RequestJson.CheckObject(body, "format", "revision", "exportedAt", "settings", "omitted") is { } shape) return shape;
+        if (RequestJson.CheckObject(body, "format", "revision", "exportedAt", "secrets", "settings", "omitted") is { } shape) return shape;
         if (body.TryGetProperty("format", out var format) && (format.ValueKind != JsonValueKind.String || format.GetString() != Format))
             return Problems.BadRequest("format", "allowedValues", $"'format' must be {Format}.");
         if (!body.TryGetProperty("settings", out var settings) || settings.ValueKind != JsonValueKind.Object)
