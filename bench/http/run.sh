@@ -31,9 +31,9 @@ for auth in ${STRATA_BENCH_AUTH:-on}; do
   # Data on the real disk (not tmpfs) so the durable PUT numbers include a real fsync.
   DATA="$(mktemp -d "${BENCH_DATA_PARENT:-/var/tmp}/strata-bench.XXXXXX")"
   if [[ "$auth" == on ]]; then
-    extra=(); headers="Content-Type: application/json|Authorization: Bearer $TOKEN"
+    extra=(--Strata:RateLimit:PermitsPerSecond=0); headers="Content-Type: application/json|Authorization: Bearer $TOKEN"
   else
-    extra=(--Strata:AnonymousGrants:0=admin:*); headers="Content-Type: application/json"
+    extra=(--Strata:RateLimit:PermitsPerSecond=0 --Strata:AnonymousGrants:0=admin:*); headers="Content-Type: application/json"
   fi
   STRATA_ADMIN_TOKEN="$TOKEN" dotnet "$REPO/src/Strata.Cli/bin/Release/net10.0/strata.dll" serve \
     --urls "http://127.0.0.1:$PORT" --data "$DATA" "${extra[@]}" > "$RESULTS/server-auth-$auth.log" 2>&1 &

@@ -20,7 +20,8 @@ public static class StrataEndpointRouteBuilderExtensions
     /// </summary>
     public static IEndpointRouteBuilder MapStrata(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1");
+        var api = endpoints.MapGroup("/api/v1").RequireRateLimiting(RequestLimits.Policy);
+        api.AddEndpointFilter<SecurityHeadersFilter>();
         api.AddEndpointFilter<StrataExceptionFilter>();
         var settings = api.MapSettings();
         settings.MapSchema();
@@ -29,7 +30,8 @@ public static class StrataEndpointRouteBuilderExtensions
         api.MapKeys();
         api.MapTokens();
         api.MapAudit();
-        endpoints.MapConfigStore().AddEndpointFilter<StrataExceptionFilter>();
+        endpoints.MapConfigStore().RequireRateLimiting(RequestLimits.Policy)
+            .AddEndpointFilter<SecurityHeadersFilter>().AddEndpointFilter<StrataExceptionFilter>();
         endpoints.MapStrataHealth();
         endpoints.MapOpenApi("/openapi/{documentName}.json");
         return endpoints;

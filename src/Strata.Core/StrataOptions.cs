@@ -65,6 +65,12 @@ public sealed class StrataOptions
     /// </summary>
     public IList<string>? AnonymousGrants { get; set; }
 
+    /// <summary>CORS origins allowed to call the API from a browser (standalone server). None by default: CORS is off.</summary>
+    public IList<string>? CorsOrigins { get; set; }
+
+    /// <summary>Per-token request rate limit.</summary>
+    public StrataRateLimitOptions RateLimit { get; set; } = new();
+
     /// <summary>Environment variables to read instead of the process's (tests).</summary>
     internal IDictionary? EnvironmentVariables { get; set; }
 }

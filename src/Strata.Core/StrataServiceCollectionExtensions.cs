@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Strata.Access;
 using Strata.Engine;
 using Strata.Health;
 using Strata.Storage;
@@ -15,7 +16,8 @@ public static class StrataServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the Strata engine over SQLite in <see cref="StrataOptions.DataDirectory"/>, its readiness check, problem
-    /// details and OpenAPI. Definitions are checked when the host starts; a bad one stops start-up.
+    /// details, OpenAPI and per-token rate limiting (the host calls <c>UseRateLimiter()</c>). Definitions are checked
+    /// when the host starts; a bad one stops start-up.
     /// </summary>
     public static IServiceCollection AddStrata(this IServiceCollection services, Action<StrataOptions>? configure = null)
     {
@@ -29,6 +31,10 @@ public static class StrataServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SettingsEngine>>()));
         services.AddSingleton(sp => new StrataSettings(sp.GetRequiredService<SettingsEngine>()));
         services.AddHostedService<StrataHostedService>();
+        var limits = new StrataRateLimitOptions();
+        services.AddSingleton(limits);
+        services.AddOptions<StrataOptions>().PostConfigure(o => { limits.PermitsPerSecond = o.RateLimit.PermitsPerSecond; limits.Burst = o.RateLimit.Burst; });
+        services.AddStrataRateLimiting(limits);
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [HealthEndpoints.ReadyTag]);
         services.AddProblemDetails();
         services.AddOpenApi("v1");

@@ -36,9 +36,16 @@ internal static class ServerHost
             kestrel.AddServerHeader = false;
         });
 
+        var corsOrigins = builder.Configuration.GetSection("Strata:CorsOrigins").Get<string[]>() ?? [];
+        if (corsOrigins.Length > 0)
+            builder.Services.AddCors(o => o.AddDefaultPolicy(p => p.WithOrigins(corsOrigins).AllowAnyHeader()
+                .WithMethods("GET", "PUT", "PATCH", "POST", "DELETE").WithExposedHeaders("ETag", "Strata-Revision")));
+
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        if (corsOrigins.Length > 0) app.UseCors();
+        app.UseRateLimiter();
         app.MapStrata();
         return app;
     }

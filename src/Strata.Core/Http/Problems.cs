@@ -35,6 +35,12 @@ internal static class Problems
     public static ProblemHttpResult Forbidden(string detail) =>
         TypedResults.Problem(title: "Not allowed", detail: detail, statusCode: StatusCodes.Status403Forbidden, type: "urn:strata:problem:forbidden");
 
+    public static ProblemHttpResult TooManyRequests(int retryAfterSeconds) => TypedResults.Problem(
+        title: "Too many requests",
+        detail: $"This caller is over its request rate; retry in {retryAfterSeconds} s.",
+        statusCode: StatusCodes.Status429TooManyRequests,
+        type: "urn:strata:problem:rate-limited");
+
     public static ProblemHttpResult TooLarge(long limit) => TypedResults.Problem(
         title: "The request body is too large",
         detail: $"The body is larger than the limit of {limit} bytes.",

@@ -18,7 +18,8 @@ public sealed class ServerProcessTests : IDisposable
     public async Task Every_acknowledged_write_survives_a_sigkill_during_concurrent_writes()
     {
         var token = "crash-test-admin-token-" + Guid.NewGuid().ToString("N");
-        var (process, address, _) = await StrataProcess.ServeAsync(_dir.Path, new Dictionary<string, string> { ["STRATA_ADMIN_TOKEN"] = token });
+        var (process, address, _) = await StrataProcess.ServeAsync(_dir.Path, new Dictionary<string, string> { ["STRATA_ADMIN_TOKEN"] = token },
+            "--Strata:RateLimit:PermitsPerSecond=0");
         var acknowledged = new ConcurrentDictionary<string, int>();
         using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
