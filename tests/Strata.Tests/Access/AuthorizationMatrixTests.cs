@@ -12,7 +12,7 @@ public sealed class AuthorizationMatrixTests
 {
     private const string AdminToken = "matrix-admin-token-0123456789abcdef";
 
-    private enum Kind { Read, Write, List, Admin }
+    private enum Kind { Read, Reveal, Write, List, Admin }
 
     private sealed record Call(Kind Kind, string Method, string Path, string? Body, int Success);
 
@@ -27,6 +27,9 @@ public sealed class AuthorizationMatrixTests
         new(Kind.Read, "GET", "api/v1/settings/_schema/billing", null, 200),
         new(Kind.Read, "GET", "config/billing", null, 200),
         new(Kind.Read, "GET", "config/billing/limit", null, 200),
+        new(Kind.Reveal, "GET", "api/v1/settings/billing/limit?reveal=true", null, 200),
+        new(Kind.Reveal, "GET", "api/v1/settings/billing?reveal=true", null, 200),
+        new(Kind.Reveal, "GET", "api/v1/export?secrets=true&namespace=billing", null, 200),
         new(Kind.List, "GET", "api/v1/settings", null, 200),
         new(Kind.List, "GET", "api/v1/settings/_schema", null, 200),
         new(Kind.List, "GET", "api/v1/revision", null, 200),
@@ -48,9 +51,10 @@ public sealed class AuthorizationMatrixTests
         new(Kind.Admin, "POST", "api/v1/tokens", """{"name": "made-by-matrix", "grants": ["config.read:*"]}""", 201),
         new(Kind.Admin, "DELETE", "api/v1/tokens/tnonexistent", null, 404),
         new(Kind.Admin, "POST", "config/reload", null, 200),
+        new(Kind.Admin, "GET", "api/v1/audit", null, 200),
     ];
 
-    public static TheoryData<string> Callers() => ["none", "expired", "revoked", "read-only", "write-other", "write", "admin"];
+    public static TheoryData<string> Callers() => ["none", "expired", "revoked", "read-only", "write-other", "write", "revealer", "admin"];
 
     private static int Expected(string caller, Call call) => (caller, call.Kind) switch
     {
@@ -59,6 +63,8 @@ public sealed class AuthorizationMatrixTests
         (_, Kind.Admin) => 403,
         (_, Kind.List) => call.Success,
         ("read-only", Kind.Read) => call.Success,
+        ("revealer", Kind.Read or Kind.Reveal) => call.Success,
+        ("write", Kind.Reveal) => 403,
         ("write", _) => call.Success,
         _ => 403,
     };
@@ -93,6 +99,9 @@ public sealed class AuthorizationMatrixTests
 
         Assert.Empty(outcomes);
         if (caller is not ("write" or "admin")) Assert.Equal(before, await StateAsync(admin));
+        // Every refusal was audited.
+        var denials = (await admin.GetFromJsonAsync<JsonElement>("api/v1/audit?action=access.denied&limit=1000")).GetProperty("audit").GetArrayLength();
+        Assert.Equal(Calls.Count(c => Expected(caller, c) is 401 or 403), denials);
     }
 
     [Fact]
@@ -207,6 +216,7 @@ public sealed class AuthorizationMatrixTests
             case "read-only": return await CreateTokenAsync(admin, "config.read:billing");
             case "write-other": return await CreateTokenAsync(admin, "config.read:other", "config.write:other");
             case "write": return await CreateTokenAsync(admin, "config.read:billing", "config.write:billing");
+            case "revealer": return await CreateTokenAsync(admin, "config.read:billing", "secrets.reveal:billing");
             case "revoked":
                 var revoked = await admin.PostAsync("api/v1/tokens", JsonContent.Create(new { name = "gone", grants = new[] { "admin:*" } }));
                 var body = await revoked.ReadJsonAsync();
