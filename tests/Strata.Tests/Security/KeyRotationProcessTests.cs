@@ -75,6 +75,11 @@ public sealed class KeyRotationProcessTests : IDisposable
             Assert.Equal($"secret-49-{t}", restarted.Engine.Get(restarted.Engine.Current, "vault", "token", chain)!.As<string>());
         }
         Assert.Equal(5000, (await restarted.Engine.HistoryAsync(new Strata.Storage.HistoryQuery("vault", "token", Limit: 10_000))).Count);
+        foreach (var t in new[] { 0, 7, 99 })
+        {
+            var revealed = await restarted.Http.GetFromJsonAsync<JsonElement>($"api/v1/settings/vault/token?scope=tenant:t{t}&reveal=true");
+            Assert.Equal($"secret-49-{t}", revealed.GetProperty("value").GetString());
+        }
     }
 
     [Fact]
