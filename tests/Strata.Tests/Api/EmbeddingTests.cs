@@ -1,0 +1,47 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Strata.Tests.Infrastructure;
+
+namespace Strata.Tests.Api;
+
+/// <summary>The library form: an ASP.NET Core app hosts Strata with AddStrata / MapStrata, as the README shows.</summary>
+public sealed class EmbeddingTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task An_app_hosts_strata_with_its_own_database_and_reads_typed_values_in_process()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddStrata(o =>
+        {
+            o.DataDirectory = _dir.Path;
+            o.EnvironmentVariables = new System.Collections.Hashtable { ["STRATA_ADMIN_TOKEN"] = "embedded-admin-token-0123456789abcdef" };
+            o.Define(new SettingDefinition { Namespace = "checkout", Key = "max_items", Type = SettingType.Int, Default = 50, Max = 500 });
+        });
+        await using var app = builder.Build();
+        app.UseRateLimiter();
+        app.MapStrata();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        using var http = new HttpClient { BaseAddress = new Uri(address) };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", "embedded-admin-token-0123456789abcdef");
+        var settings = app.Services.GetRequiredService<StrataSettings>();
+
+        Assert.Equal(50, settings.GetValue<int>("checkout", "max_items"));
+        Assert.Equal(HttpStatusCode.Created, (await http.PutAsJsonAsync("api/v1/settings/checkout/max_items", new { value = 80 })).StatusCode);
+        Assert.Equal(80, settings.GetValue<int>("checkout", "max_items"));
+        Assert.Equal(80, (await http.GetFromJsonAsync<JsonElement>("api/v1/settings/checkout/max_items")).GetProperty("value").GetInt32());
+        Assert.True(File.Exists(Path.Combine(_dir.Path, "strata.db")));
+        await app.StopAsync();
+    }
+}
