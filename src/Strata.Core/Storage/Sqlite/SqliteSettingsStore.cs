@@ -16,6 +16,7 @@ internal sealed class SqliteSettingsStore : ISettingsStore
     private SqliteConnection? _writer;
     private SqliteCommand? _upsert;
     private SqliteCommand? _insertHistory;
+    private SqliteCommand? _insertAudit;
     private readonly CancellationTokenSource _stopping = new();
     private Task? _checkpointer;
 
@@ -63,6 +64,7 @@ internal sealed class SqliteSettingsStore : ISettingsStore
             using var tx = writer.BeginTransaction();
             _upsert!.Transaction = tx;
             _insertHistory!.Transaction = tx;
+            _insertAudit!.Transaction = tx;
             foreach (var r in records)
             {
                 Bind(_insertHistory, r);
@@ -75,12 +77,20 @@ internal sealed class SqliteSettingsStore : ISettingsStore
                 _upsert.ExecuteNonQuery();
             }
             foreach (var a in audit)
-                Execute(writer, tx, """
-                    INSERT INTO audit (at, actor, action, outcome, namespace, key, scope, client, request_id, detail)
-                    VALUES ($at, $actor, $action, $outcome, $ns, $key, $scope, $client, $request, $detail)
-                    """,
-                    ("$at", a.At), ("$actor", a.Actor), ("$action", a.Action), ("$outcome", a.Outcome), ("$ns", a.Namespace),
-                    ("$key", a.Key), ("$scope", a.Scope), ("$client", a.Client), ("$request", a.RequestId), ("$detail", a.Detail));
+            {
+                var p = _insertAudit.Parameters;
+                p[0].Value = a.At;
+                p[1].Value = a.Actor;
+                p[2].Value = a.Action;
+                p[3].Value = a.Outcome;
+                p[4].Value = (object?)a.Namespace ?? DBNull.Value;
+                p[5].Value = (object?)a.Key ?? DBNull.Value;
+                p[6].Value = (object?)a.Scope ?? DBNull.Value;
+                p[7].Value = (object?)a.Client ?? DBNull.Value;
+                p[8].Value = (object?)a.RequestId ?? DBNull.Value;
+                p[9].Value = (object?)a.Detail ?? DBNull.Value;
+                _insertAudit.ExecuteNonQuery();
+            }
             tx.Commit();
             return 0;
         });
@@ -302,6 +312,7 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         _checkpointer = null;
         _upsert?.Dispose();
         _insertHistory?.Dispose();
+        _insertAudit?.Dispose();
         _writer?.Dispose();
         _writer = null;
         SqliteConnection.ClearAllPools();
@@ -359,6 +370,13 @@ internal sealed class SqliteSettingsStore : ISettingsStore
             """;
         AddParameters(_insertHistory, "$ns", "$key", "$scope", "$new", "$version", "$at", "$rev", "$old", "$actor", "$comment", "$created", "$prev");
         _insertHistory.Prepare();
+        _insertAudit = writer.CreateCommand();
+        _insertAudit.CommandText = """
+            INSERT INTO audit (at, actor, action, outcome, namespace, key, scope, client, request_id, detail)
+            VALUES ($at, $actor, $action, $outcome, $ns, $key, $scope, $client, $request, $detail)
+            """;
+        AddParameters(_insertAudit, "$at", "$actor", "$action", "$outcome", "$ns", "$key", "$scope", "$client", "$request", "$detail");
+        _insertAudit.Prepare();
         return _writer = writer;
     }
 
@@ -435,7 +453,7 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         catch (SqliteException e)
         {
             // A failed writer may be mid-transaction; start the next commit on a fresh connection.
-            _upsert?.Dispose(); _insertHistory?.Dispose(); _writer?.Dispose();
+            _upsert?.Dispose(); _insertHistory?.Dispose(); _insertAudit?.Dispose(); _writer?.Dispose();
             _writer = null;
             var transient = e.SqliteErrorCode is 5 or 6 or 10 or 13; // BUSY, LOCKED, IOERR, FULL
             throw new StoreUnavailableException($"SQLite store at {DatabasePath} failed: {e.Message}", transient, e);
