@@ -5,7 +5,7 @@ namespace Strata.Engine;
 /// <summary>One requested change. A null <see cref="Value"/> resets the override (back to the lower layers).</summary>
 internal sealed record Change(string Namespace, string Key, string Scope, JsonElement? Value, long? ExpectedVersion = null)
 {
-    /// <summary>The value as compact JSON text, set by validation so the commit loop never serialises.</summary>
+    /// <summary>The value as compact JSON text, set by validation (null exactly when <see cref="Value"/> is) so the commit loop never serialises.</summary>
     public string? Json { get; init; }
 }
 

@@ -43,31 +43,13 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
         _loop = Task.Run(RunAsync);
     }
 
-    public Task<CommitResult> SubmitAsync(ChangeSet set)
-    {
-        var pending = new Pending(set);
-        if (!_queue.Writer.TryWrite(pending))
-            throw new StoreUnavailableException("Strata is shutting down; the write was not accepted.", isTransient: true);
-        return pending.Completion.Task;
-    }
+    public Task<CommitResult> SubmitAsync(ChangeSet set) => Enqueue(new Pending(set)).Completion.Task;
 
     /// <summary>Re-reads the store into a fresh snapshot (inside the loop, so no commit races it) and announces it.</summary>
-    public Task<CommitResult> ReloadAsync(string actor)
-    {
-        var pending = new Pending(new ChangeSet([], actor), reload: true);
-        if (!_queue.Writer.TryWrite(pending))
-            throw new StoreUnavailableException("Strata is shutting down; the reload was not accepted.", isTransient: true);
-        return pending.Completion.Task;
-    }
+    public Task<CommitResult> ReloadAsync(string actor) => Enqueue(new Pending(new ChangeSet([], actor), reload: true)).Completion.Task;
 
     /// <summary>Appends audit events, group-committed with whatever else is queued; completes once they are durable.</summary>
-    public Task AuditAsync(IReadOnlyList<AuditRecord> events)
-    {
-        var pending = new Pending(new ChangeSet([], "strata"), audit: events);
-        if (!_queue.Writer.TryWrite(pending))
-            throw new StoreUnavailableException("Strata is shutting down; the audit event was not recorded.", isTransient: true);
-        return pending.Completion.Task;
-    }
+    public Task AuditAsync(IReadOnlyList<AuditRecord> events) => Enqueue(new Pending(new ChangeSet([], "strata"), audit: events)).Completion.Task;
 
     /// <summary>
     /// Runs <paramref name="work"/> on the commit loop, between batches: it never competes with a commit for the
@@ -77,15 +59,17 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
     public Task<T> ExclusiveAsync<T>(Func<Task<T>> work)
     {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var pending = new Pending(new ChangeSet([], "strata"), work: async () =>
+        Enqueue(new Pending(new ChangeSet([], "strata"), work: async () =>
         {
             try { done.TrySetResult(await work().ConfigureAwait(false)); }
             catch (Exception e) { done.TrySetException(e); }
-        });
-        if (!_queue.Writer.TryWrite(pending))
-            throw new StoreUnavailableException("Strata is shutting down.", isTransient: true);
+        }));
         return done.Task;
     }
+
+    private Pending Enqueue(Pending pending) => _queue.Writer.TryWrite(pending)
+        ? pending
+        : throw new StoreUnavailableException("Strata is shutting down; the request was not accepted.", isTransient: true);
 
     public async ValueTask DisposeAsync()
     {
@@ -162,19 +146,21 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
             {
                 var state = Find(change.Namespace, change.Key, snapshot, working);
                 var current = state?.At(change.Scope);
-                var json = change.Value is null ? null : change.Json ?? change.Value.Value.GetRawText();
+                // Old text rebuilt once (StoredValue keeps only the parsed value); new text set by validation.
+                var oldJson = current?.Json;
+                var json = change.Json;
                 var version = (current?.Version ?? 0) + 1;
                 var created = current is { IsLive: true } ? current.CreatedAt : now;
                 var scope = current?.Scope ?? change.Scope;
                 var value = new StoredValue(scope, json, change.Value ?? default, version, created, now, revision);
                 state = state?.With(value) ?? new KeyState(change.Namespace, change.Key, [value]);
                 working[(state.Namespace, state.Key)] = state;
-                records.Add(_seal(new ChangeRecord(revision, state.Namespace, state.Key, scope, version, current?.Json, json,
+                records.Add(_seal(new ChangeRecord(revision, state.Namespace, state.Key, scope, version, oldJson, json,
                     request.Set.Actor, now, request.Set.Comment, current?.Revision ?? 0, created)));
                 applied.Add(new AppliedChange(state.Namespace, state.Key, scope, version, json is null, created, now));
                 audit.Add(new AuditRecord(0, now, request.Set.Actor, json is null ? "setting.reset" : "setting.set", "ok", state.Namespace, state.Key,
                     scope, request.Set.Client, request.Set.RequestId,
-                    ChangeDetail(revision, version, current?.Json, json, request.Set.Comment, _isSensitive(state.Namespace, state.Key))));
+                    ChangeDetail(revision, version, oldJson, json, request.Set.Comment, _isSensitive(state.Namespace, state.Key))));
             }
             accepted.Add((request, new CommitResult(revision, applied)));
         }
