@@ -29,12 +29,13 @@ internal sealed class SettingsEngine : IAsyncDisposable
         _time = time;
         _logger = logger;
         Registry = DefinitionRegistry.Build(options.Namespaces, options.Definitions, options.DefinitionsFile);
-        var environment = new EnvironmentLayer(Registry, options.EnvironmentPrefix, options.EnvironmentVariables);
+        // Read once: the environment layer, the master key and the bootstrap admin token all come from here.
+        var variables = options.EnvironmentVariables ?? Environment.GetEnvironmentVariables();
+        var environment = new EnvironmentLayer(Registry, options.EnvironmentPrefix, variables);
         var order = options.LayerOrder is { Count: > 0 } configured ? configured.ToArray() : [.. StrataOptions.DefaultLayerOrder];
         if (order.Distinct().Count() != order.Length)
             throw new DefinitionException($"LayerOrder names a layer twice: {string.Join(", ", order)}.");
         Resolver = new Resolver(Registry, environment, order);
-        var variables = options.EnvironmentVariables ?? Environment.GetEnvironmentVariables();
         var master = MasterKey.Load(variables[MasterKey.Variable] as string, options.MasterKeyFile);
         Secrets = new SecretKeeper(store, Registry, master, options.KeyRotationBatchSize, time, logger);
         Tokens = new TokenService(store, [.. options.AnonymousGrants ?? []], time, logger);

@@ -14,9 +14,8 @@ internal sealed class EnvironmentLayer
 {
     private readonly Dictionary<RegisteredSetting, (string Variable, JsonElement Value)> _values = [];
 
-    public EnvironmentLayer(DefinitionRegistry registry, string prefix, IDictionary? variables)
+    public EnvironmentLayer(DefinitionRegistry registry, string prefix, IDictionary variables)
     {
-        variables ??= Environment.GetEnvironmentVariables();
         var byName = new Dictionary<string, (string Name, string Value)>(StringComparer.OrdinalIgnoreCase);
         foreach (DictionaryEntry entry in variables)
             if (entry.Key is string name && entry.Value is string value && name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
