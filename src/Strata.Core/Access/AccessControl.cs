@@ -61,6 +61,19 @@ internal static class AccessControl
     public static async Task<IResult> DenyAsync(HttpContext http, string permission, string ns) =>
         (IResult)(await RefuseAsync(http, Denied(http, permission, ns), permission, ns, "missing permission").ConfigureAwait(false))!;
 
+    /// <summary>
+    /// For change sets that span namespaces (patch, import): null when the caller may write every one, otherwise the
+    /// audited refusal naming the first that it may not. The whole set is refused, never part of it.
+    /// </summary>
+    public static async Task<IResult?> CheckWritableAsync(HttpContext http, IEnumerable<Change> changes)
+    {
+        var principal = Principal(http);
+        foreach (var change in changes)
+            if (!principal.Can(Permission.Write, change.Namespace))
+                return await DenyAsync(http, Permission.Write, change.Namespace).ConfigureAwait(false);
+        return null;
+    }
+
     /// <summary>Audits a refused request (durably) and answers its problem.</summary>
     public static async ValueTask<object?> RefuseAsync(HttpContext http, IResult problem, string permission, string? ns, string reason)
     {

@@ -111,8 +111,7 @@ internal static class ConfigStoreEndpoints
                 ? new Change(engine.Options.ConfigStoreNamespace, p.Name, Scope.Global, p.Value)
                 : new Change(p.Name[..slash], p.Name[(slash + 1)..], Scope.Global, p.Value);
         }).ToList();
-        if (changes.FirstOrDefault(c => !AccessControl.Principal(context).Can(Permission.Write, c.Namespace)) is { } denied)
-            return await AccessControl.DenyAsync(context, Permission.Write, denied.Namespace).ConfigureAwait(false);
+        if (await AccessControl.CheckWritableAsync(context, changes).ConfigureAwait(false) is { } denied) return denied;
         var result = await engine.CommitAsync(AuditTrail.Changes(context, changes, comment)).ConfigureAwait(false);
         return Event("updated", result.Revision, changes.Select(c => c.Key));
     }

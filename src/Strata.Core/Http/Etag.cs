@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Strata.Engine;
 
 namespace Strata.Http;
 
@@ -30,6 +29,6 @@ internal static class Etag
     public static bool NoneMatch(HttpRequest request, string etag) =>
         request.Headers.IfNoneMatch.Any(v => v is not null && (v == "*" || v.Split(',').Any(p => p.Trim() == etag)));
 
-    public static void SetRevision(HttpResponse response, Snapshot snapshot) =>
-        response.Headers["Strata-Revision"] = snapshot.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public static void SetRevision(HttpResponse response, long revision) =>
+        response.Headers["Strata-Revision"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

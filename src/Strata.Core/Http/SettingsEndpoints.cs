@@ -34,7 +34,7 @@ internal static class SettingsEndpoints
     {
         var snapshot = engine.Current;
         var principal = AccessControl.Principal(context);
-        Etag.SetRevision(context.Response, snapshot);
+        Etag.SetRevision(context.Response, snapshot.Revision);
         return JsonBytes.Result(w =>
         {
             w.WriteStartObject();
@@ -67,7 +67,7 @@ internal static class SettingsEndpoints
 
         var etag = $"\"r{snapshot.Revision}-{read.Chain}{(read.Explain ? "-x" : "")}\"";
         context.Response.Headers.ETag = etag;
-        Etag.SetRevision(context.Response, snapshot);
+        Etag.SetRevision(context.Response, snapshot.Revision);
         if (Etag.NoneMatch(context.Request, etag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
 
         var settings = engine.GetNamespace(snapshot, ns, read.Chain, read.Explain);
@@ -125,7 +125,7 @@ internal static class SettingsEndpoints
         var result = await engine.CommitAsync(AuditTrail.Changes(context, [change], comment)).ConfigureAwait(false);
         var applied = result.Applied[0];
         context.Response.Headers.ETag = Etag.Version(applied.Version);
-        context.Response.Headers["Strata-Revision"] = result.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Etag.SetRevision(context.Response, result.Revision);
         var sensitive = engine.Registry.Find(applied.Namespace, applied.Key)?.Sensitive == true;
         return JsonBytes.Result(w =>
         {
@@ -147,7 +147,7 @@ internal static class SettingsEndpoints
         var scope = context.Request.Query["scope"].ToString();
         var change = new Change(ns, key, scope, null, Etag.ExpectedVersion(context.Request));
         var result = await engine.CommitAsync(AuditTrail.Changes(context, [change])).ConfigureAwait(false);
-        context.Response.Headers["Strata-Revision"] = result.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Etag.SetRevision(context.Response, result.Revision);
         var chain = ScopeChain.TryParse(scope, out _)!;
         // What a read at that scope now gets: the next layer down, or nothing at all.
         return engine.Get(engine.Current, ns, key, chain) is { } now
@@ -187,8 +187,7 @@ internal static class SettingsEndpoints
             }
             changes.Add(new Change(ns, key, scope ?? Scope.Global, reset ? null : value, ifVersion));
         }
-        if (changes.FirstOrDefault(c => !AccessControl.Principal(context).Can(Permission.Write, c.Namespace)) is { } denied)
-            return await AccessControl.DenyAsync(context, Permission.Write, denied.Namespace).ConfigureAwait(false);
+        if (await AccessControl.CheckWritableAsync(context, changes).ConfigureAwait(false) is { } denied) return denied;
 
         var result = await engine.CommitAsync(AuditTrail.Changes(context, changes, comment)).ConfigureAwait(false);
         return CommitJson(result);

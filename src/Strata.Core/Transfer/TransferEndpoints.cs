@@ -142,8 +142,7 @@ internal static class TransferEndpoints
                     changes.Add(new Change(ns.Name, key.Name, scope.Name, key.Value));
             }
         }
-        if (changes.FirstOrDefault(c => !AccessControl.Principal(context).Can(Permission.Write, c.Namespace)) is { } denied)
-            return await AccessControl.DenyAsync(context, Permission.Write, denied.Namespace).ConfigureAwait(false);
+        if (await AccessControl.CheckWritableAsync(context, changes).ConfigureAwait(false) is { } denied) return denied;
         if (changes.Count == 0) return SettingsEndpoints.CommitJson(new CommitResult(engine.Current.Revision, []));
         var comment = context.Request.Query["comment"].ToString() is { Length: > 0 } c ? c : "import";
         var result = await engine.CommitAsync(AuditTrail.Changes(context, changes, comment)).ConfigureAwait(false);
