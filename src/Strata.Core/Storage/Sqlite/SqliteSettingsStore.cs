@@ -60,41 +60,55 @@ internal sealed class SqliteSettingsStore : ISettingsStore
     {
         Guarded(() =>
         {
-            var writer = Writer();
-            using var tx = writer.BeginTransaction();
-            _upsert!.Transaction = tx;
-            _insertHistory!.Transaction = tx;
-            _insertAudit!.Transaction = tx;
-            foreach (var r in records)
+            try
             {
-                Bind(_insertHistory, r);
-                _insertHistory.Parameters["$old"].Value = (object?)r.OldValue ?? DBNull.Value;
-                _insertHistory.Parameters["$actor"].Value = r.Actor;
-                _insertHistory.Parameters["$comment"].Value = (object?)r.Comment ?? DBNull.Value;
-                _insertHistory.Parameters["$prev"].Value = r.PreviousRevision;
-                _insertHistory.ExecuteNonQuery();
-                Bind(_upsert, r);
-                _upsert.ExecuteNonQuery();
+                CommitBatch(records, audit);
             }
-            foreach (var a in audit)
+            catch (SqliteException)
             {
-                var p = _insertAudit.Parameters;
-                p[0].Value = a.At;
-                p[1].Value = a.Actor;
-                p[2].Value = a.Action;
-                p[3].Value = a.Outcome;
-                p[4].Value = (object?)a.Namespace ?? DBNull.Value;
-                p[5].Value = (object?)a.Key ?? DBNull.Value;
-                p[6].Value = (object?)a.Scope ?? DBNull.Value;
-                p[7].Value = (object?)a.Client ?? DBNull.Value;
-                p[8].Value = (object?)a.RequestId ?? DBNull.Value;
-                p[9].Value = (object?)a.Detail ?? DBNull.Value;
-                _insertAudit.ExecuteNonQuery();
+                // A failed writer may be mid-transaction; the next commit starts on a fresh connection.
+                ResetWriter();
+                throw;
             }
-            tx.Commit();
             return 0;
         });
         return Task.CompletedTask;
+    }
+
+    private void CommitBatch(IReadOnlyList<ChangeRecord> records, IReadOnlyList<AuditRecord> audit)
+    {
+        var writer = Writer();
+        using var tx = writer.BeginTransaction();
+        _upsert!.Transaction = tx;
+        _insertHistory!.Transaction = tx;
+        _insertAudit!.Transaction = tx;
+        foreach (var r in records)
+        {
+            Bind(_insertHistory, r);
+            _insertHistory.Parameters["$old"].Value = (object?)r.OldValue ?? DBNull.Value;
+            _insertHistory.Parameters["$actor"].Value = r.Actor;
+            _insertHistory.Parameters["$comment"].Value = (object?)r.Comment ?? DBNull.Value;
+            _insertHistory.Parameters["$prev"].Value = r.PreviousRevision;
+            _insertHistory.ExecuteNonQuery();
+            Bind(_upsert, r);
+            _upsert.ExecuteNonQuery();
+        }
+        foreach (var a in audit)
+        {
+            var p = _insertAudit.Parameters;
+            p[0].Value = a.At;
+            p[1].Value = a.Actor;
+            p[2].Value = a.Action;
+            p[3].Value = a.Outcome;
+            p[4].Value = (object?)a.Namespace ?? DBNull.Value;
+            p[5].Value = (object?)a.Key ?? DBNull.Value;
+            p[6].Value = (object?)a.Scope ?? DBNull.Value;
+            p[7].Value = (object?)a.Client ?? DBNull.Value;
+            p[8].Value = (object?)a.RequestId ?? DBNull.Value;
+            p[9].Value = (object?)a.Detail ?? DBNull.Value;
+            _insertAudit.ExecuteNonQuery();
+        }
+        tx.Commit();
     }
 
     public Task<IReadOnlyList<ChangeRecord>> HistoryAsync(HistoryQuery q, CancellationToken ct = default) =>
@@ -310,11 +324,7 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_checkpointer is not null) await _checkpointer.ConfigureAwait(false);
         _checkpointer = null;
-        _upsert?.Dispose();
-        _insertHistory?.Dispose();
-        _insertAudit?.Dispose();
-        _writer?.Dispose();
-        _writer = null;
+        ResetWriter();
         SqliteConnection.ClearAllPools();
     }
 
@@ -334,6 +344,16 @@ internal sealed class SqliteSettingsStore : ISettingsStore
             }
         }
         catch (OperationCanceledException) { }
+    }
+
+    /// <summary>Drops the writer connection and its prepared statements; only the commit loop calls this.</summary>
+    private void ResetWriter()
+    {
+        _upsert?.Dispose();
+        _insertHistory?.Dispose();
+        _insertAudit?.Dispose();
+        _writer?.Dispose();
+        _writer = null;
     }
 
     private SqliteConnection Open()
@@ -452,9 +472,6 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         }
         catch (SqliteException e)
         {
-            // A failed writer may be mid-transaction; start the next commit on a fresh connection.
-            _upsert?.Dispose(); _insertHistory?.Dispose(); _insertAudit?.Dispose(); _writer?.Dispose();
-            _writer = null;
             var transient = e.SqliteErrorCode is 5 or 6 or 10 or 13; // BUSY, LOCKED, IOERR, FULL
             throw new StoreUnavailableException($"SQLite store at {DatabasePath} failed: {e.Message}", transient, e);
         }
