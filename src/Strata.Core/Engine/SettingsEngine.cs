@@ -60,7 +60,7 @@ internal sealed class SettingsEngine : IAsyncDisposable
         // Before the pipeline exists nothing else writes, so the work can run directly.
         await Secrets.InitializeAsync(work => _pipeline?.ExclusiveAsync(work) ?? work(), ct).ConfigureAwait(false);
         _snapshots.Current = Load(await Store.LoadAsync(ct).ConfigureAwait(false));
-        _pipeline = new CommitPipeline(Store, _snapshots, Feed, _time, _logger, Secrets.Seal, Load, Secrets.IsSensitive);
+        _pipeline = new CommitPipeline(Store, _snapshots, Feed, _time, _logger, Secrets.Seal, Load, Registry.IsSensitive);
     }
 
     /// <summary>Resolves one key. The global-only chain without explain is served from caches: no allocation.</summary>

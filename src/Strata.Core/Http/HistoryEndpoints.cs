@@ -52,7 +52,7 @@ internal static class HistoryEndpoints
         {
             w.WriteStartObject();
             w.WriteStartArray("history");
-            foreach (var r in records) SettingJson.WriteHistory(w, r, IsSensitive(engine, r.Namespace, r.Key));
+            foreach (var r in records) SettingJson.WriteHistory(w, r, engine.Registry.IsSensitive(r.Namespace, r.Key));
             w.WriteEndArray();
             // The cursor for the next (older) page.
             if (records.Count == limit) w.WriteNumber("nextBefore", records[^1].Revision);
@@ -80,7 +80,7 @@ internal static class HistoryEndpoints
             w.WriteStartArray("changes");
             foreach (var (key, scope, old, @new) in changes)
             {
-                var sensitive = IsSensitive(engine, ns, key);
+                var sensitive = engine.Registry.IsSensitive(ns, key);
                 w.WriteStartObject();
                 w.WriteString("key", key);
                 w.WriteString("scope", scope);
@@ -165,6 +165,4 @@ internal static class HistoryEndpoints
         value = parsed;
         return true;
     }
-
-    private static bool IsSensitive(SettingsEngine engine, string ns, string key) => engine.Registry.Find(ns, key)?.Sensitive == true;
 }

@@ -126,7 +126,7 @@ internal static class SettingsEndpoints
         var applied = result.Applied[0];
         context.Response.Headers.ETag = Etag.Version(applied.Version);
         Etag.SetRevision(context.Response, result.Revision);
-        var sensitive = engine.Registry.Find(applied.Namespace, applied.Key)?.Sensitive == true;
+        var sensitive = engine.Registry.IsSensitive(applied.Namespace, applied.Key);
         return JsonBytes.Result(w =>
         {
             w.WriteStartObject();

@@ -17,6 +17,9 @@ internal sealed class DefinitionRegistry
     public RegisteredSetting? Find(string ns, string key) =>
         _namespaces.TryGetValue(ns, out var n) ? n.Settings.GetValueOrDefault(key) : null;
 
+    /// <summary>Whether values of ns/key are secrets: masked in every output and encrypted at rest.</summary>
+    public bool IsSensitive(string ns, string key) => Find(ns, key)?.Sensitive == true;
+
     public bool IsStrict(string ns) => _namespaces.TryGetValue(ns, out var n) && n.Strict;
 
     public IEnumerable<RegisteredSetting> All => _namespaces.Values.SelectMany(n => n.Settings.Values);

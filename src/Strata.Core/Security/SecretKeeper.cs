@@ -71,10 +71,8 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
         if (keys.Any(k => k.State == DataKeyRecord.Retiring)) Rotation = Task.Run(ReencryptAsync);
     }
 
-    public bool IsSensitive(string ns, string key) => _registry.Find(ns, key)?.Sensitive == true;
-
     /// <summary>The record as the store must keep it: values of sensitive settings sealed.</summary>
-    public ChangeRecord Seal(ChangeRecord r) => !IsSensitive(r.Namespace, r.Key) ? r : r with
+    public ChangeRecord Seal(ChangeRecord r) => !_registry.IsSensitive(r.Namespace, r.Key) ? r : r with
     {
         OldValue = r.OldValue is null ? null : _ring.Protect(r.Namespace, r.Key, r.Scope, r.OldValue),
         NewValue = r.NewValue is null ? null : _ring.Protect(r.Namespace, r.Key, r.Scope, r.NewValue),

@@ -69,7 +69,7 @@ internal static class TransferEndpoints
                     w.WriteStartObject(byScope.Key);
                     foreach (var (state, value) in byScope.OrderBy(x => x.State.Key, StringComparer.OrdinalIgnoreCase))
                     {
-                        if (engine.Registry.Find(state.Namespace, state.Key)?.Sensitive == true)
+                        if (engine.Registry.IsSensitive(state.Namespace, state.Key))
                         {
                             if (!withSecrets)
                             {
