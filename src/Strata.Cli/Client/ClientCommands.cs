@@ -54,16 +54,11 @@ internal static class ClientCommands
         {
             var query = Query(("actor", r.GetValue(actor)), ("action", r.GetValue(action)), ("namespace", r.GetValue(ns)), ("key", r.GetValue(key)),
                 ("from", r.GetValue(since)), ("to", r.GetValue(until)), ("limit", r.GetValue(limit)?.ToString()));
-            var (body, code) = await client.SendAsync(HttpMethod.Get, "api/v1/audit" + query, ct: ct);
-            if (body is null) return code;
-            var node = JsonNode.Parse(body)!;
-            if (r.GetValue(json)) { await client.Out.WriteLineAsync(node.ToJsonString(Pretty)); return code; }
-            foreach (var e in node["audit"]!.AsArray())
+            return await ListAsync(client, r.GetValue(json), "api/v1/audit" + query, node => node["audit"]!.AsArray().Select(e =>
             {
                 var target = e!["namespace"] is { } n ? $"\t{n}{(e["key"] is { } k ? $"/{k}" : "")}{(e["scope"] is { } s ? $"@{s}" : "")}" : "";
-                await client.Out.WriteLineAsync($"{e["id"]}\t{e["at"]}\t{e["actor"]}\t{e["action"]}\t{e["outcome"]}{target}\t{e["client"]}\t{e["detail"]?.ToJsonString()}");
-            }
-            return code;
+                return $"{e["id"]}\t{e["at"]}\t{e["actor"]}\t{e["action"]}\t{e["outcome"]}{target}\t{e["client"]}\t{e["detail"]?.ToJsonString()}";
+            }), ct);
         }));
         return command;
     }
@@ -84,19 +79,11 @@ internal static class ClientCommands
             await client.Out.WriteLineAsync(node["token"]!.GetValue<string>());
             return code;
         }));
-        var ls = new Command("ls", "List tokens (never their secrets)") { JsonOption() };
-        ls.SetAction((r, ct) => Run(r, async client =>
-        {
-            var (answer, code) = await client.SendAsync(HttpMethod.Get, "api/v1/tokens", ct: ct);
-            if (answer is null) return code;
-            var node = JsonNode.Parse(answer)!;
-            if (r.GetValue<bool>("--json")) { await client.Out.WriteLineAsync(node.ToJsonString(Pretty)); return code; }
-            foreach (var t in node["tokens"]!.AsArray())
-                await client.Out.WriteLineAsync(
-                    $"{t!["id"]}\t{t["name"]}\t{string.Join(",", t["grants"]!.AsArray().Select(g => g!.GetValue<string>()))}" +
-                    $"\t{(t["revokedAt"] is not null ? "revoked" : t["expiresAt"] is { } e ? $"expires {e}" : "no expiry")}\tlast used {t["lastUsedAt"]?.ToString() ?? "never"}");
-            return code;
-        }));
+        var tokensJson = JsonOption();
+        var ls = new Command("ls", "List tokens (never their secrets)") { tokensJson };
+        ls.SetAction((r, ct) => Run(r, client => ListAsync(client, r.GetValue(tokensJson), "api/v1/tokens", node => node["tokens"]!.AsArray().Select(t =>
+            $"{t!["id"]}\t{t["name"]}\t{string.Join(",", t["grants"]!.AsArray().Select(g => g!.GetValue<string>()))}" +
+            $"\t{(t["revokedAt"] is not null ? "revoked" : t["expiresAt"] is { } e ? $"expires {e}" : "no expiry")}\tlast used {t["lastUsedAt"]?.ToString() ?? "never"}"), ct)));
         var id = new Argument<string>("id");
         var revoke = new Command("revoke", "Revoke a token at once") { id };
         revoke.SetAction((r, ct) => Run(r, async client =>
@@ -110,18 +97,11 @@ internal static class ClientCommands
 
     private static Command Keys()
     {
-        var ls = new Command("ls", "List data keys, their state and how many stored records (current values and history) each encrypts") { JsonOption() };
-        ls.SetAction((r, ct) => Run(r, async client =>
-        {
-            var (body, code) = await client.SendAsync(HttpMethod.Get, "api/v1/keys", ct: ct);
-            if (body is null) return code;
-            var node = JsonNode.Parse(body)!;
-            if (r.GetValue<bool>("--json")) { await client.Out.WriteLineAsync(node.ToJsonString(Pretty)); return code; }
-            await client.Out.WriteLineAsync($"encryption {(node["encryption"]!.GetValue<bool>() ? "enabled" : "disabled")}, rotation {node["rotation"]}");
-            foreach (var k in node["keys"]!.AsArray())
-                await client.Out.WriteLineAsync($"{k!["id"]}\t{k["state"]}\t{k["records"]} record(s)\tcreated {k["createdAt"]}");
-            return code;
-        }));
+        var keysJson = JsonOption();
+        var ls = new Command("ls", "List data keys, their state and how many stored records (current values and history) each encrypts") { keysJson };
+        ls.SetAction((r, ct) => Run(r, client => ListAsync(client, r.GetValue(keysJson), "api/v1/keys", node =>
+            node["keys"]!.AsArray().Select(k => $"{k!["id"]}\t{k["state"]}\t{k["records"]} record(s)\tcreated {k["createdAt"]}")
+                .Prepend($"encryption {(node["encryption"]!.GetValue<bool>() ? "enabled" : "disabled")}, rotation {node["rotation"]}"), ct)));
         var wait = new Option<bool>("--wait") { Description = "Wait (up to 10 minutes) until every secret is re-encrypted and the old key retired" };
         var rotate = new Command("rotate", "Add a new data key and re-encrypt every secret with it, online") { wait };
         rotate.SetAction((r, ct) => Run(r, async client =>
@@ -229,17 +209,9 @@ internal static class ClientCommands
         {
             var name = r.GetValue(ns);
             var path = name is null ? "api/v1/settings" : $"api/v1/settings/{E(name)}{Query(("scope", r.GetValue(scope)))}";
-            var (body, code) = await client.SendAsync(HttpMethod.Get, path, ct: ct);
-            if (body is null) return code;
-            var node = JsonNode.Parse(body)!;
-            if (r.GetValue(json)) await client.Out.WriteLineAsync(node.ToJsonString(Pretty));
-            else if (name is null)
-                foreach (var n in node["namespaces"]!.AsArray())
-                    await client.Out.WriteLineAsync($"{n!["name"]}\t{n["stored"]} stored\t{n["defined"]} defined{(n["strict"]!.GetValue<bool>() ? "\tstrict" : "")}");
-            else
-                foreach (var s in node["settings"]!.AsArray())
-                    await client.Out.WriteLineAsync($"{s!["key"]} = {s["value"]!.ToJsonString()}\t({s["source"]}{(s["scope"] is { } sc ? $" {sc}" : "")})");
-            return code;
+            return await ListAsync(client, r.GetValue(json), path, node => name is null
+                ? node["namespaces"]!.AsArray().Select(n => $"{n!["name"]}\t{n["stored"]} stored\t{n["defined"]} defined{(n["strict"]!.GetValue<bool>() ? "\tstrict" : "")}")
+                : node["settings"]!.AsArray().Select(s => $"{s!["key"]} = {s["value"]!.ToJsonString()}\t({s["source"]}{(s["scope"] is { } sc ? $" {sc}" : "")})"), ct);
         }));
         return command;
     }
@@ -255,14 +227,8 @@ internal static class ClientCommands
         {
             var k = r.GetValue(key);
             var path = k is null ? $"api/v1/settings/{E(r.GetValue(ns))}/_history" : $"api/v1/settings/{E(r.GetValue(ns))}/{E(k)}/history";
-            var (body, code) = await client.SendAsync(HttpMethod.Get, path + Query(("limit", r.GetValue(limit)?.ToString())), ct: ct);
-            if (body is null) return code;
-            var node = JsonNode.Parse(body)!;
-            if (r.GetValue(json)) { await client.Out.WriteLineAsync(node.ToJsonString(Pretty)); return code; }
-            foreach (var h in node["history"]!.AsArray())
-                await client.Out.WriteLineAsync(
-                    $"r{h!["revision"]}\t{h["at"]}\t{h["actor"]}\t{h["key"]}@{h["scope"]} v{h["version"]}\t{h["change"]}\t{h["oldValue"]?.ToJsonString() ?? "null"} -> {h["newValue"]?.ToJsonString() ?? "null"}{(h["comment"] is { } c ? $"\t# {c}" : "")}");
-            return code;
+            return await ListAsync(client, r.GetValue(json), path + Query(("limit", r.GetValue(limit)?.ToString())), node => node["history"]!.AsArray().Select(h =>
+                $"r{h!["revision"]}\t{h["at"]}\t{h["actor"]}\t{h["key"]}@{h["scope"]} v{h["version"]}\t{h["change"]}\t{h["oldValue"]?.ToJsonString() ?? "null"} -> {h["newValue"]?.ToJsonString() ?? "null"}{(h["comment"] is { } c ? $"\t# {c}" : "")}"), ct);
         }));
         return command;
     }
@@ -276,18 +242,12 @@ internal static class ClientCommands
         var command = new Command("diff", "Show how a namespace's overrides differ between two revisions") { ns, from, to, json };
         command.SetAction((r, ct) => Run(r, async client =>
         {
-            var (body, code) = await client.SendAsync(HttpMethod.Get,
-                $"api/v1/settings/{E(r.GetValue(ns))}/_diff{Query(("from", r.GetValue(from).ToString()), ("to", r.GetValue(to)?.ToString()))}", ct: ct);
-            if (body is null) return code;
-            var node = JsonNode.Parse(body)!;
-            if (r.GetValue(json)) { await client.Out.WriteLineAsync(node.ToJsonString(Pretty)); return code; }
-            foreach (var c in node["changes"]!.AsArray())
+            var path = $"api/v1/settings/{E(r.GetValue(ns))}/_diff{Query(("from", r.GetValue(from).ToString()), ("to", r.GetValue(to)?.ToString()))}";
+            return await ListAsync(client, r.GetValue(json), path, node => node["changes"]!.AsArray().SelectMany(c => new[]
             {
-                var key = $"{c!["key"]}@{c["scope"]}";
-                if (c["old"] is { } o) await client.Out.WriteLineAsync($"- {key} = {o.ToJsonString()}");
-                if (c["new"] is { } n) await client.Out.WriteLineAsync($"+ {key} = {n.ToJsonString()}");
-            }
-            return code;
+                c!["old"] is { } o ? $"- {c["key"]}@{c["scope"]} = {o.ToJsonString()}" : null,
+                c["new"] is { } n ? $"+ {c["key"]}@{c["scope"]} = {n.ToJsonString()}" : null,
+            }.OfType<string>()), ct);
         }));
         return command;
     }
@@ -365,6 +325,18 @@ internal static class ClientCommands
             return code;
         }));
         return command;
+    }
+
+    /// <summary>GETs <paramref name="path"/> and prints the answer as JSON (<c>--json</c>) or as the lines <paramref name="lines"/> makes of it.</summary>
+    private static async Task<int> ListAsync(StrataClient client, bool json, string path, Func<JsonNode, IEnumerable<string>> lines, CancellationToken ct)
+    {
+        var (body, code) = await client.SendAsync(HttpMethod.Get, path, ct: ct);
+        if (body is null) return code;
+        var node = JsonNode.Parse(body)!;
+        if (json) await client.Out.WriteLineAsync(node.ToJsonString(Pretty));
+        else
+            foreach (var line in lines(node)) await client.Out.WriteLineAsync(line);
+        return code;
     }
 
     private static async Task<int> Run(ParseResult result, Func<StrataClient, Task<int>> action)
