@@ -24,4 +24,26 @@ public sealed class SqliteStoreTests : StoreConformanceTests, IDisposable
         Assert.Equal("wal", cmd.ExecuteScalar());
         Assert.True(File.Exists(_dir.File("strata.db-wal")));
     }
+
+    [Fact]
+    public async Task Under_steady_writes_the_wal_is_restarted_instead_of_growing_without_bound()
+    {
+        // Background checkpoints alone never copy every frame while commits keep arriving, and SQLite only starts
+        // the log over after a complete one; the writer must finish it. 64 frames (256 KiB) is the limit here.
+        await using var store = new SqliteSettingsStore(_dir.File("wal.db"), walRestartFrames: 64);
+        await store.MigrateAsync();
+        var value = "\"" + new string('v', 1500) + "\"";
+        var peak = 0L;
+        for (var revision = 1; revision <= 3000; revision++)
+        {
+            await store.CommitAsync([new ChangeRecord(revision, "ns", $"key.{revision % 500}", "global", revision, null, value, "t", revision, null)]);
+            if (revision % 100 == 0) peak = Math.Max(peak, new FileInfo(_dir.File("wal.db-wal")).Length);
+        }
+
+        // Written in all: about 9,000 pages (36 MiB). A log that starts over stays at the limit plus one commit.
+        Assert.InRange(peak, 1, 1L << 20);
+        var contents = await store.LoadAsync();
+        Assert.Equal(3000, contents.Revision);
+        Assert.Equal(500, contents.Entries.Count);
+    }
 }
