@@ -26,6 +26,8 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
     private readonly Func<StoreContents, Snapshot> _load;
     private readonly Func<string, string, bool> _isSensitive;
     private readonly Task _loop;
+    private readonly ArrayBufferWriter<byte> _detailBuffer = new(1024);
+    private readonly Utf8JsonWriter _detailWriter;
 
     // seal: a record as the store keeps it (secrets encrypted); load: what the store holds as a snapshot
     // (secrets decrypted), for reloads.
@@ -40,6 +42,7 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
         _feed = feed;
         _time = time;
         _logger = logger;
+        _detailWriter = new Utf8JsonWriter(_detailBuffer);
         _loop = Task.Run(RunAsync);
     }
 
@@ -75,6 +78,7 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        await _detailWriter.DisposeAsync().ConfigureAwait(false);
     }
 
     private async Task RunAsync()
@@ -115,7 +119,7 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
         }
         var revision = snapshot.Revision;
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var working = new Dictionary<(string, string), KeyState>(KeyComparer.Instance);
+        var working = new Dictionary<(string, string), KeyState>(NameTuples.Pair);
         var records = new List<ChangeRecord>();
         var audit = new List<AuditRecord>();
         var accepted = new List<(Pending Request, CommitResult Result)>();
@@ -146,13 +150,12 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
             {
                 var state = Find(change.Namespace, change.Key, snapshot, working);
                 var current = state?.At(change.Scope);
-                // Old text rebuilt once (StoredValue keeps only the parsed value); new text set by validation.
                 var oldJson = current?.Json;
                 var json = change.Json;
                 var version = (current?.Version ?? 0) + 1;
                 var created = current is { IsLive: true } ? current.CreatedAt : now;
                 var scope = current?.Scope ?? change.Scope;
-                var value = new StoredValue(scope, json, change.Value ?? default, version, created, now, revision);
+                var value = new StoredValue(scope, json, version, created, now, revision);
                 state = state?.With(value) ?? new KeyState(change.Namespace, change.Key, [value]);
                 working[(state.Namespace, state.Key)] = state;
                 records.Add(_seal(new ChangeRecord(revision, state.Namespace, state.Key, scope, version, oldJson, json,
@@ -183,7 +186,7 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
         foreach (var (request, result) in accepted)
         {
             request.Completion.TrySetResult(result);
-            if (result.Applied.Count > 0)
+            if (result.Applied.Count > 0 && _feed.HasSubscribers)
                 _feed.Publish(new ChangeEvent("updated", result.Revision,
                     result.Applied.Select(a => new ChangedKey(a.Namespace, a.Key, a.Scope)).ToList(), request.Set.Actor, now));
         }
@@ -211,20 +214,21 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
     private static partial void LogCommitFailed(ILogger logger, Exception e, int count);
 
     /// <summary>The audit detail of a change: revision, version, old and new value (masked when sensitive), comment.</summary>
-    private static string ChangeDetail(long revision, long version, string? old, string? @new, string? comment, bool sensitive)
+    private string ChangeDetail(long revision, long version, string? old, string? @new, string? comment, bool sensitive)
     {
-        var buffer = new ArrayBufferWriter<byte>(128);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteNumber("revision", revision);
-            w.WriteNumber("version", version);
-            Http.SettingJson.WriteRaw(w, "old", old, sensitive);
-            Http.SettingJson.WriteRaw(w, "new", @new, sensitive);
-            if (comment is not null) w.WriteString("comment", comment);
-            w.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        // One buffer and writer for the loop's lifetime: only the resulting string is allocated per change.
+        _detailBuffer.ResetWrittenCount();
+        _detailWriter.Reset(_detailBuffer);
+        var w = _detailWriter;
+        w.WriteStartObject();
+        w.WriteNumber("revision", revision);
+        w.WriteNumber("version", version);
+        Http.SettingJson.WriteRaw(w, "old", old, sensitive);
+        Http.SettingJson.WriteRaw(w, "new", @new, sensitive);
+        if (comment is not null) w.WriteString("comment", comment);
+        w.WriteEndObject();
+        w.Flush();
+        return System.Text.Encoding.UTF8.GetString(_detailBuffer.WrittenSpan);
     }
 
     private sealed class Pending(ChangeSet set, bool reload = false, IReadOnlyList<AuditRecord>? audit = null, Func<Task>? work = null)
@@ -234,13 +238,6 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
         public IReadOnlyList<AuditRecord> Audit { get; } = audit ?? [];
         public Func<Task>? Work { get; } = work;
         public TaskCompletionSource<CommitResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    private sealed class KeyComparer : IEqualityComparer<(string, string)>
-    {
-        public static readonly KeyComparer Instance = new();
-        public bool Equals((string, string) a, (string, string) b) => Names.Comparer.Equals(a.Item1, b.Item1) && Names.Comparer.Equals(a.Item2, b.Item2);
-        public int GetHashCode((string, string) k) => HashCode.Combine(Names.Comparer.GetHashCode(k.Item1), Names.Comparer.GetHashCode(k.Item2));
     }
 }
 

@@ -108,11 +108,12 @@ internal sealed class SettingsEngine : IAsyncDisposable
     {
         var errors = new List<ValidationError>();
         var changes = new List<Change>(set.Changes.Count);
-        var seen = new HashSet<(string, string, string)>();
+        // Most sets hold one change: no duplicate to look for.
+        var seen = set.Changes.Count > 1 ? new HashSet<(string, string, string)>(NameTuples.Triple) : null;
         foreach (var change in set.Changes)
         {
             if (Normalize(change, errors) is not { } normalized) continue;
-            if (!seen.Add((normalized.Namespace.ToLowerInvariant(), normalized.Key.ToLowerInvariant(), normalized.Scope.ToLowerInvariant())))
+            if (seen?.Add((normalized.Namespace, normalized.Key, normalized.Scope)) == false)
                 errors.Add(new($"{normalized.Namespace}/{normalized.Key}", "duplicate", $"'{normalized.Namespace}/{normalized.Key}' is changed twice at scope {normalized.Scope} in one request."));
             changes.Add(normalized);
         }
@@ -179,21 +180,18 @@ internal sealed class SettingsEngine : IAsyncDisposable
             errors.Add(new("scope", "scope", $"'{field}' cannot be set for scope '{scope}'; allowed scope kinds: {string.Join(", ", definition.Definition.Scopes)}."));
             return null;
         }
-        JsonElement? value = null;
         string? json = null;
         if (change.Value is { } raw)
         {
             if (definition is not null) ValueValidator.Validate(definition, raw, field, errors);
-            // Compact, canonical JSON: what is stored and served. Parsed here, on the caller's thread, not in the commit loop.
+            // Compact, canonical JSON: what is stored and served, made here on the caller's thread, not in the commit loop.
             json = JsonSerializer.Serialize(raw);
-            value = JsonSerializer.Deserialize<JsonElement>(json);
         }
         return change with
         {
             Namespace = definition?.Namespace ?? change.Namespace,
             Key = definition?.Key ?? change.Key,
             Scope = scope,
-            Value = value,
             Json = json,
         };
     }

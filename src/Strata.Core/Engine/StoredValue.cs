@@ -1,24 +1,24 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Strata.Storage;
 
 namespace Strata.Engine;
 
 /// <summary>
-/// One override at one scope, parsed once when it is committed or loaded. Immutable. Only the parsed form is kept
-/// (the JSON text is rebuilt on the rare paths that need it): every key lives in memory, so bytes per key count.
+/// One override at one scope. Immutable to its readers. It starts as the compact JSON text the writer already had
+/// (validation produced it, history stores it) and is parsed the first time something reads the value; the parsed
+/// form then replaces the text. A write therefore neither parses again nor keeps two copies, and a key that is
+/// written often but read rarely costs one string.
 /// </summary>
 internal sealed class StoredValue
 {
-    public StoredValue(string scope, string? json, long version, long createdAt, long updatedAt, long revision)
-        : this(scope, json, json is null ? default : JsonSerializer.Deserialize<JsonElement>(json), version, createdAt, updatedAt, revision)
-    {
-    }
+    // Null for a reset; otherwise the JSON text (string) until first read, then the parsed value (StrongBox).
+    private object? _value;
 
-    /// <summary>For a value already parsed (by the caller, off the commit loop); <paramref name="value"/> must match <paramref name="json"/>.</summary>
-    public StoredValue(string scope, string? json, JsonElement value, long version, long createdAt, long updatedAt, long revision)
+    public StoredValue(string scope, string? json, long version, long createdAt, long updatedAt, long revision)
     {
         Scope = scope;
-        Value = json is null ? default : value;
+        _value = json;
         Version = version;
         CreatedAt = createdAt;
         UpdatedAt = updatedAt;
@@ -28,14 +28,31 @@ internal sealed class StoredValue
     public string Scope { get; }
 
     /// <summary>Compact JSON text; null when the override was reset (the version still counts).</summary>
-    public string? Json => IsLive ? Value.GetRawText() : null;
+    public string? Json => Volatile.Read(ref _value) switch
+    {
+        string text => text,
+        StrongBox<JsonElement> parsed => parsed.Value.GetRawText(),
+        _ => null,
+    };
 
-    public JsonElement Value { get; }
+    /// <summary>The value; <c>default</c> (Undefined) when reset.</summary>
+    public JsonElement Value
+    {
+        get
+        {
+            var current = Volatile.Read(ref _value);
+            if (current is not string text) return (current as StrongBox<JsonElement>)?.Value ?? default;
+            // Two readers may both parse; either result is the same value, and the first one stored wins.
+            var parsed = new StrongBox<JsonElement>(JsonSerializer.Deserialize<JsonElement>(text));
+            return (Interlocked.CompareExchange(ref _value, parsed, text) as StrongBox<JsonElement> ?? parsed).Value;
+        }
+    }
+
     public long Version { get; }
     public long CreatedAt { get; }
     public long UpdatedAt { get; }
     public long Revision { get; }
-    public bool IsLive => Value.ValueKind != JsonValueKind.Undefined;
+    public bool IsLive => Volatile.Read(ref _value) is not null;
 
     public static StoredValue From(StoredEntry e) => new(e.Scope, e.Value, e.Version, e.CreatedAt, e.UpdatedAt, e.Revision);
 }
