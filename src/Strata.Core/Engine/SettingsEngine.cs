@@ -118,6 +118,8 @@ internal sealed class SettingsEngine : IAsyncDisposable
             changes.Add(normalized);
         }
         if (set.Changes.Count == 0) errors.Add(new("changes", "required", "At least one change is required."));
+        if (set.Changes.Count > ChangeSetLimits.MaxChanges)
+            errors.Add(new("changes", "maxItems", $"At most {ChangeSetLimits.MaxChanges} changes can be committed together."));
         if (errors.Count > 0) throw new SettingsValidationException(errors);
         return Pipeline.SubmitAsync(set with { Changes = changes });
     }

@@ -42,6 +42,11 @@ public sealed class SqliteMigrationTests : IDisposable
                 INSERT INTO history VALUES (1, 'app', 'k', 'global', 1, NULL, '"kept"', 'old', 5, NULL, 5, NULL);
                 """;
             insert.ExecuteNonQuery();
+            if (version >= 5)
+            {
+                insert.CommandText = "INSERT INTO audit (id, at, actor, action, outcome) VALUES (7, 5, 'old', 'setting.set', 'ok')";
+                insert.ExecuteNonQuery();
+            }
         }
 
         var store = new SqliteSettingsStore(file);
@@ -53,6 +58,12 @@ public sealed class SqliteMigrationTests : IDisposable
             var contents = await store.LoadAsync();
             Assert.Equal(("\"kept\"", 1L), (contents.Entries.Single().Value, contents.Revision));
             Assert.Single(await store.HistoryAsync(new HistoryQuery("app", "k")));
+            if (version >= 5)
+            {
+                // Audit ids survive the upgrade and keep counting from the largest.
+                await store.CommitAsync([], [new AuditRecord(0, 6, "new", "setting.set", "ok")]);
+                Assert.Equal([8L, 7L], (await store.AuditAsync(new AuditQuery())).Select(a => a.Id));
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
+using Strata.Engine;
 
 namespace Strata.Storage.Sqlite;
 
@@ -65,7 +66,7 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         using var connection = Open();
         var entries = Query(connection, $"SELECT {EntryColumns} FROM settings", _ => { }, ReadEntry);
         using var max = connection.CreateCommand();
-        max.CommandText = "SELECT COALESCE(MAX(revision), 0) FROM history";
+        max.CommandText = "SELECT COALESCE((SELECT revision FROM history ORDER BY id DESC LIMIT 1), 0)";
         return new StoreContents(entries, (long)max.ExecuteScalar()!);
     }));
 
@@ -99,11 +100,15 @@ internal sealed class SqliteSettingsStore : ISettingsStore
             if (log >= 0) _walFrames = log == copied ? 0 : log;
         }
         using var tx = writer.BeginTransaction();
+        var (revision, position) = (0L, 0L);
         foreach (var r in records)
         {
+            (revision, position) = r.Revision == revision ? (revision, position + 1) : (r.Revision, 0);
+            if (position >= RevisionSpan) throw new InvalidOperationException($"A revision holds at most {RevisionSpan} changes.");
             _insertHistory!.Bind(1, r.Revision).Bind(2, r.Namespace).Bind(3, r.Key).Bind(4, r.Scope).Bind(5, r.Version)
                 .Bind(6, r.OldValue).Bind(7, r.NewValue).Bind(8, r.Actor).Bind(9, r.At).Bind(10, r.Comment)
                 .Bind(11, r.NewValue is null ? null : r.CreatedAt).Bind(12, r.PreviousRevision == 0 ? null : r.PreviousRevision)
+                .Bind(13, r.Revision * RevisionSpan + position)
                 .Execute();
             _upsert!.Bind(1, r.Namespace).Bind(2, r.Key).Bind(3, r.Scope).Bind(4, r.NewValue).Bind(5, r.Version)
                 .Bind(6, r.CreatedAt).Bind(7, r.At).Bind(8, r.Revision)
@@ -128,10 +133,10 @@ internal sealed class SqliteSettingsStore : ISettingsStore
             using var connection = Open();
             // A key's history walks its chain from the current row; anything wider reads by revision.
             var sql = q.Key is null
-                ? """
+                ? $"""
                   SELECT revision, namespace, key, scope, version, old_value, new_value, actor, at, comment FROM history h
-                  WHERE ($ns IS NULL OR namespace = $ns) AND ($scope IS NULL OR scope = $scope) AND ($before IS NULL OR revision < $before)
-                  ORDER BY revision DESC, namespace, key, scope LIMIT $limit
+                  WHERE ($ns IS NULL OR namespace = $ns) AND ($scope IS NULL OR scope = $scope) AND ($before IS NULL OR id < $before * {RevisionSpan})
+                  ORDER BY id DESC LIMIT $limit
                   """
                 : $"""
                   WITH RECURSIVE {Chain("namespace = $ns AND key = $key AND ($scope IS NULL OR scope = $scope)", "")}
@@ -263,21 +268,18 @@ internal sealed class SqliteSettingsStore : ISettingsStore
                 Execute(connection, tx, "UPDATE settings SET value = $new WHERE namespace = $ns AND key = $key AND scope = $scope AND value = $old",
                     ("$new", rewrite(row.Ns, row.Key, row.Scope, row.Value)), ("$ns", row.Ns), ("$key", row.Key), ("$scope", row.Scope), ("$old", row.Value));
             var past = Query(connection, """
-                SELECT revision, namespace, key, scope, old_value, new_value FROM history
+                SELECT id, namespace, key, scope, old_value, new_value FROM history
                 WHERE old_value LIKE $p OR new_value LIKE $p LIMIT $n
                 """,
                 p => { p.AddWithValue("$p", pattern); p.AddWithValue("$n", batchSize - current.Count); },
-                r => (Rev: r.GetInt64(0), Ns: r.GetString(1), Key: r.GetString(2), Scope: r.GetString(3),
+                r => (Id: r.GetInt64(0), Ns: r.GetString(1), Key: r.GetString(2), Scope: r.GetString(3),
                     Old: r.IsDBNull(4) ? null : r.GetString(4), New: r.IsDBNull(5) ? null : r.GetString(5)), tx);
             foreach (var row in past)
             {
                 string? Rewrite(string? text) => text is not null && text.StartsWith(pattern[..^1], StringComparison.Ordinal)
                     ? rewrite(row.Ns, row.Key, row.Scope, text) : text;
-                Execute(connection, tx, """
-                    UPDATE history SET old_value = $old, new_value = $new
-                    WHERE revision = $rev AND namespace = $ns AND key = $key AND scope = $scope
-                    """,
-                    ("$old", Rewrite(row.Old)), ("$new", Rewrite(row.New)), ("$rev", row.Rev), ("$ns", row.Ns), ("$key", row.Key), ("$scope", row.Scope));
+                Execute(connection, tx, "UPDATE history SET old_value = $old, new_value = $new WHERE id = $id",
+                    ("$old", Rewrite(row.Old)), ("$new", Rewrite(row.New)), ("$id", row.Id));
             }
             tx.Commit();
             return current.Count + past.Count;
@@ -407,8 +409,8 @@ internal sealed class SqliteSettingsStore : ISettingsStore
                 updated_at = excluded.updated_at, revision = excluded.revision
             """);
         _insertHistory = new PreparedStatement(writer, """
-            INSERT INTO history (revision, namespace, key, scope, version, old_value, new_value, actor, at, comment, created_at, prev_revision)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+            INSERT INTO history (revision, namespace, key, scope, version, old_value, new_value, actor, at, comment, created_at, prev_revision, id)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
             """);
         _insertAudit = new PreparedStatement(writer, """
             INSERT INTO audit (at, actor, action, outcome, namespace, key, scope, client, request_id, detail)
@@ -418,8 +420,15 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         return _writer = writer;
     }
 
-    private const string ChainJoin =
-        "h.revision = c.revision AND h.namespace = c.namespace AND h.key = c.key AND h.scope = c.scope";
+    /// <summary>History ids are <c>revision * RevisionSpan + position in the commit</c> (migration 006).</summary>
+    private const long RevisionSpan = ChangeSetLimits.MaxChanges;
+
+    /// <summary>Finds a history row from (revision, namespace, key, scope) through its id range.</summary>
+    private static string AtRevision(string row, string revision) =>
+        $"{row}.id BETWEEN {revision} * {RevisionSpan} AND {revision} * {RevisionSpan} + {RevisionSpan - 1}";
+
+    private static readonly string ChainJoin =
+        $"{AtRevision("h", "c.revision")} AND h.namespace = c.namespace AND h.key = c.key AND h.scope = c.scope";
 
     /// <summary>A recursive CTE <c>chain</c>: the current rows matching <paramref name="start"/>, then each one's previous changes.</summary>
     private static string Chain(string start, string descendWhile) => $"""
