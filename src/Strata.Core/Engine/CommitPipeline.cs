@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Strata.Naming;
 using Strata.Storage;
@@ -8,7 +8,7 @@ using Strata.Storage;
 namespace Strata.Engine;
 
 /// <summary>
-/// The single writer. Requests queue in a channel; the loop takes every request waiting, checks each one's
+/// The single writer. Requests queue; the loop takes every request waiting, checks each one's
 /// preconditions against the state left by the ones before it, writes them all in one transaction (one fsync),
 /// then publishes the new snapshot and acknowledges the callers. Nothing is acknowledged before it is durable.
 /// </summary>
@@ -16,7 +16,11 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
 {
     private const int MaxBatch = 512;
 
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<Pending> _queue = new();
+    private readonly ManualResetEventSlim _arrived = new(false, spinCount: 0);
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _gate = new();
+    private bool _closed;
     private readonly ISettingsStore _store;
     private readonly SnapshotHolder _snapshots;
     private readonly ChangeFeed _feed;
@@ -25,7 +29,6 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
     private readonly Func<ChangeRecord, ChangeRecord> _seal;
     private readonly Func<StoreContents, Snapshot> _load;
     private readonly Func<string, string, bool> _isSensitive;
-    private readonly Task _loop;
     private readonly ArrayBufferWriter<byte> _detailBuffer = new(1024);
     private readonly Utf8JsonWriter _detailWriter;
 
@@ -43,7 +46,7 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
         _time = time;
         _logger = logger;
         _detailWriter = new Utf8JsonWriter(_detailBuffer);
-        _loop = Task.Run(RunAsync);
+        new Thread(Run) { Name = "strata-commit", IsBackground = true }.Start();
     }
 
     public Task<CommitResult> SubmitAsync(ChangeSet set) => Enqueue(new Pending(set)).Completion.Task;
@@ -70,35 +73,56 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
         return done.Task;
     }
 
-    private Pending Enqueue(Pending pending) => _queue.Writer.TryWrite(pending)
-        ? pending
-        : throw new StoreUnavailableException("Strata is shutting down; the request was not accepted.", isTransient: true);
+    private Pending Enqueue(Pending pending)
+    {
+        lock (_gate)
+        {
+            if (_closed) throw new StoreUnavailableException("Strata is shutting down; the request was not accepted.", isTransient: true);
+            _queue.Enqueue(pending);
+        }
+        _arrived.Set();
+        return pending;
+    }
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        lock (_gate) _closed = true;
+        _arrived.Set();
+        await _stopped.Task.ConfigureAwait(false);
+        _arrived.Dispose();
         await _detailWriter.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async Task RunAsync()
+    /// <summary>
+    /// The loop, on a thread of its own: a commit blocks on its fsync, and a loop resumed by the thread pool after
+    /// every batch would queue behind the very requests it is about to acknowledge.
+    /// </summary>
+    private void Run()
     {
         var batch = new List<Pending>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (true)
         {
+            // Reset before looking: a request queued after the look sets the event again, so none is missed.
+            _arrived.Reset();
             batch.Clear();
             Pending? work = null;
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            while (batch.Count < MaxBatch && _queue.TryDequeue(out var pending))
             {
                 // Exclusive work ends the batch: what was queued before it commits first.
                 if (pending.Work is not null) { work = pending; break; }
                 batch.Add(pending);
             }
+            if (batch.Count == 0 && work is null)
+            {
+                if (Volatile.Read(ref _closed) && _queue.IsEmpty) break;
+                _arrived.Wait();
+                continue;
+            }
             if (batch.Count > 0)
             {
                 try
                 {
-                    await CommitBatchAsync(batch).ConfigureAwait(false);
+                    CommitBatchAsync(batch).GetAwaiter().GetResult();
                 }
                 catch (Exception e)
                 {
@@ -106,8 +130,9 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
                     foreach (var p in batch) p.Completion.TrySetException(e);
                 }
             }
-            if (work is not null) await work.Work!().ConfigureAwait(false);
+            work?.Work!().GetAwaiter().GetResult();
         }
+        _stopped.TrySetResult();
     }
 
     private async Task CommitBatchAsync(List<Pending> batch)
