@@ -81,10 +81,11 @@ public sealed class EncryptionTests : IDisposable
             await h.SetAsync("billing", "limit", 5);
 
             Assert.Equal(clear[1], new StrataSettings(h.Engine).GetValue<string>("billing", "api_key"));
-            var stored = StoredTexts("SELECT value FROM settings WHERE key != 'limit' UNION ALL SELECT old_value FROM history WHERE key != 'limit' UNION ALL SELECT new_value FROM history WHERE key != 'limit'");
-            Assert.Equal(6, stored.Count); // 2 current values, 3 new and 1 old value in history
+            // Values live in history; a settings row only points at its latest change.
+            var stored = StoredTexts("SELECT old_value FROM history WHERE key != 'limit' UNION ALL SELECT new_value FROM history WHERE key != 'limit'");
+            Assert.Equal(4, stored.Count); // 3 new and 1 old value
             Assert.All(stored, text => Assert.StartsWith("$enc:1:", text));
-            Assert.Equal(["5"], StoredTexts("SELECT value FROM settings WHERE key = 'limit'"));
+            Assert.Equal(["5"], StoredTexts("SELECT new_value FROM history WHERE key = 'limit'"));
 
             // While running: the database, its WAL and shared memory files.
             foreach (var file in Directory.GetFiles(_dir.Path))
@@ -142,10 +143,10 @@ public sealed class EncryptionTests : IDisposable
     public async Task A_flipped_byte_in_a_stored_secret_is_detected_at_start_and_never_returned()
     {
         await using (var h = await StartAsync(_master)) await h.SetAsync("billing", "api_key", "secret-value");
-        var envelope = StoredTexts("SELECT value FROM settings WHERE key = 'api_key'").Single();
+        var envelope = StoredTexts("SELECT new_value FROM history WHERE key = 'api_key'").Single();
         var bytes = Convert.FromBase64String(envelope[(envelope.LastIndexOf(':') + 1)..]);
         bytes[^1] ^= 0x01;
-        Execute($"UPDATE settings SET value = '{envelope[..(envelope.LastIndexOf(':') + 1)]}{Convert.ToBase64String(bytes)}' WHERE key = 'api_key'");
+        Execute($"UPDATE history SET new_value = '{envelope[..(envelope.LastIndexOf(':') + 1)]}{Convert.ToBase64String(bytes)}' WHERE key = 'api_key'");
 
         var error = await Assert.ThrowsAsync<SecretException>(() => StartAsync(_master));
 
@@ -161,7 +162,7 @@ public sealed class EncryptionTests : IDisposable
             await h.SetAsync("billing", "api_key", "for-the-api");
             await h.SetAsync("billing", "webhook_secret", "for-webhooks");
         }
-        Execute("UPDATE settings SET value = (SELECT value FROM settings WHERE key = 'api_key') WHERE key = 'webhook_secret'");
+        Execute("UPDATE history SET new_value = (SELECT new_value FROM history WHERE key = 'api_key') WHERE key = 'webhook_secret'");
 
         var error = await Assert.ThrowsAsync<SecretException>(() => StartAsync(_master));
 
@@ -205,11 +206,11 @@ public sealed class EncryptionTests : IDisposable
             await h.Engine.Secrets.Rotation;
 
             var keys = await h.Engine.Secrets.DescribeAsync();
-            // 13 rows hold secrets: 2 current values and 11 history records.
-            Assert.Equal([(old, DataKeyRecord.Retired, 0L), (fresh, DataKeyRecord.Active, 13L)],
+            // 11 history records hold secrets (current values are the latest of them).
+            Assert.Equal([(old, DataKeyRecord.Retired, 0L), (fresh, DataKeyRecord.Active, 11L)],
                 keys.OrderBy(k => k.Key.State == DataKeyRecord.Active).Select(k => (k.Key.Id, k.Key.State, k.Values)));
             Assert.Equal("", (await h.Engine.Store.DataKeysAsync()).Single(k => k.Id == old).Wrapped);
-            Assert.All(StoredTexts("SELECT value FROM settings WHERE key != 'limit'"), t => Assert.StartsWith($"$enc:1:{fresh}:", t));
+            Assert.All(StoredTexts("SELECT new_value FROM history"), t => Assert.StartsWith($"$enc:1:{fresh}:", t));
         }
         await using var again = await StartAsync(_master);
         Assert.Equal("v9", again.Engine.Get("billing", "api_key")!.As<string>());

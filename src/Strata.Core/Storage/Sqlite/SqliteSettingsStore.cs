@@ -19,7 +19,6 @@ internal sealed class SqliteSettingsStore : ISettingsStore
     // background has not copied yet are left to it.
     private const long DefaultWalRestartFrames = 4096;
 
-    private const string EntryColumns = "namespace, key, scope, value, version, created_at, updated_at, revision";
 
     private readonly string _connectionString;
     private SqliteConnection? _writer;
@@ -64,7 +63,11 @@ internal sealed class SqliteSettingsStore : ISettingsStore
     public Task<StoreContents> LoadAsync(CancellationToken ct = default) => Task.FromResult(Guarded(() =>
     {
         using var connection = Open();
-        var entries = Query(connection, $"SELECT {EntryColumns} FROM settings", _ => { }, ReadEntry);
+        // A settings row points at its latest change; the value lives once, in history.
+        var entries = Query(connection, $"""
+            SELECT s.namespace, s.key, s.scope, h.new_value, s.version, s.created_at, s.updated_at, s.revision
+            FROM settings s JOIN history h ON {AtRevision("h", "s.revision")} AND h.namespace = s.namespace AND h.key = s.key AND h.scope = s.scope
+            """, _ => { }, ReadEntry);
         using var max = connection.CreateCommand();
         max.CommandText = "SELECT COALESCE((SELECT revision FROM history ORDER BY id DESC LIMIT 1), 0)";
         return new StoreContents(entries, (long)max.ExecuteScalar()!);
@@ -110,8 +113,8 @@ internal sealed class SqliteSettingsStore : ISettingsStore
                 .Bind(11, r.NewValue is null ? null : r.CreatedAt).Bind(12, r.PreviousRevision == 0 ? null : r.PreviousRevision)
                 .Bind(13, r.Revision * RevisionSpan + position)
                 .Execute();
-            _upsert!.Bind(1, r.Namespace).Bind(2, r.Key).Bind(3, r.Scope).Bind(4, r.NewValue).Bind(5, r.Version)
-                .Bind(6, r.CreatedAt).Bind(7, r.At).Bind(8, r.Revision)
+            _upsert!.Bind(1, r.Namespace).Bind(2, r.Key).Bind(3, r.Scope).Bind(4, r.Version)
+                .Bind(5, r.CreatedAt).Bind(6, r.At).Bind(7, r.Revision)
                 .Execute();
         }
         foreach (var a in audit)
@@ -261,17 +264,11 @@ internal sealed class SqliteSettingsStore : ISettingsStore
             using var connection = Open();
             // IMMEDIATE: take the write lock up front, so what is read is what gets updated.
             using var tx = connection.BeginTransaction(deferred: false);
-            var current = Query(connection, "SELECT namespace, key, scope, value FROM settings WHERE value LIKE $p LIMIT $n",
-                p => { p.AddWithValue("$p", pattern); p.AddWithValue("$n", batchSize); },
-                r => (Ns: r.GetString(0), Key: r.GetString(1), Scope: r.GetString(2), Value: r.GetString(3)), tx);
-            foreach (var row in current)
-                Execute(connection, tx, "UPDATE settings SET value = $new WHERE namespace = $ns AND key = $key AND scope = $scope AND value = $old",
-                    ("$new", rewrite(row.Ns, row.Key, row.Scope, row.Value)), ("$ns", row.Ns), ("$key", row.Key), ("$scope", row.Scope), ("$old", row.Value));
             var past = Query(connection, """
                 SELECT id, namespace, key, scope, old_value, new_value FROM history
                 WHERE old_value LIKE $p OR new_value LIKE $p LIMIT $n
                 """,
-                p => { p.AddWithValue("$p", pattern); p.AddWithValue("$n", batchSize - current.Count); },
+                p => { p.AddWithValue("$p", pattern); p.AddWithValue("$n", batchSize); },
                 r => (Id: r.GetInt64(0), Ns: r.GetString(1), Key: r.GetString(2), Scope: r.GetString(3),
                     Old: r.IsDBNull(4) ? null : r.GetString(4), New: r.IsDBNull(5) ? null : r.GetString(5)), tx);
             foreach (var row in past)
@@ -282,7 +279,7 @@ internal sealed class SqliteSettingsStore : ISettingsStore
                     ("$old", Rewrite(row.Old)), ("$new", Rewrite(row.New)), ("$id", row.Id));
             }
             tx.Commit();
-            return current.Count + past.Count;
+            return past.Count;
         }));
 
     public Task<long> CountEncryptedAsync(string keyId, CancellationToken ct = default) => Task.FromResult(Guarded(() =>
@@ -290,8 +287,7 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         using var connection = Open();
         using var cmd = connection.CreateCommand();
         cmd.CommandText = """
-            SELECT (SELECT COUNT(*) FROM settings WHERE value LIKE $p)
-                 + (SELECT COUNT(*) FROM history WHERE old_value LIKE $p OR new_value LIKE $p)
+            SELECT COUNT(*) FROM history WHERE old_value LIKE $p OR new_value LIKE $p
             """;
         cmd.Parameters.AddWithValue("$p", Security.DataKeyRing.LikePattern(keyId));
         return (long)cmd.ExecuteScalar()!;
@@ -403,9 +399,9 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         Pragma(writer, "journal_size_limit = 67108864");
         _checkpointer ??= Task.Run(CheckpointLoopAsync);
         _upsert = new PreparedStatement(writer, $"""
-            INSERT INTO settings ({EntryColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            INSERT INTO settings (namespace, key, scope, version, created_at, updated_at, revision) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
             ON CONFLICT (namespace, key, scope) DO UPDATE SET
-                value = excluded.value, version = excluded.version, created_at = excluded.created_at,
+                version = excluded.version, created_at = excluded.created_at,
                 updated_at = excluded.updated_at, revision = excluded.revision
             """);
         _insertHistory = new PreparedStatement(writer, """
