@@ -5,27 +5,38 @@ namespace Strata.Engine;
 
 /// <summary>
 /// The keys of one namespace: a frozen base dictionary plus a small immutable overlay of recent changes. A commit
-/// adds to the overlay in O(log n); when the overlay outgrows an eighth of the base the two are merged. Reads stay
-/// a hash lookup (plus an overlay probe when it is not empty) and a namespace of 100,000 keys is never copied
-/// for a single write.
+/// adds to the overlay in O(log n); when the overlay outgrows an eighth of the base, the two are merged on the
+/// thread pool, not on the commit loop: copying a namespace of 200,000 keys took 10-40 ms, and every write queued
+/// behind it. Until the merge is done commits keep adding to the overlay and note what they changed since it
+/// started; the first commit after it finishes takes the merged base with just those changes as its overlay.
+/// Reads stay a hash lookup (plus an overlay probe when it is not empty).
 /// </summary>
 internal sealed class KeyIndex
 {
-    public static readonly KeyIndex Empty = new(new Dictionary<string, KeyState>(Names.Comparer), ImmutableDictionary.Create<string, KeyState>(Names.Comparer));
+    private static readonly ImmutableDictionary<string, KeyState> NoChanges = ImmutableDictionary.Create<string, KeyState>(Names.Comparer);
+
+    public static readonly KeyIndex Empty = new(new Dictionary<string, KeyState>(Names.Comparer), NoChanges);
 
     private readonly Dictionary<string, KeyState> _base;
     private readonly ImmutableDictionary<string, KeyState> _overlay;
+    private readonly Task<Dictionary<string, KeyState>>? _merging;
+    private readonly ImmutableDictionary<string, KeyState> _sinceMerge;
 
-    private KeyIndex(Dictionary<string, KeyState> @base, ImmutableDictionary<string, KeyState> overlay)
+    private KeyIndex(Dictionary<string, KeyState> @base, ImmutableDictionary<string, KeyState> overlay,
+        Task<Dictionary<string, KeyState>>? merging = null, ImmutableDictionary<string, KeyState>? sinceMerge = null)
     {
         _base = @base;
         _overlay = overlay;
+        _merging = merging;
+        _sinceMerge = sinceMerge ?? NoChanges;
     }
 
     public int Count => _base.Count + _overlay.Keys.Count(k => !_base.ContainsKey(k));
 
-    public static KeyIndex From(IEnumerable<KeyState> states) =>
-        new(states.ToDictionary(s => s.Key, Names.Comparer), Empty._overlay);
+    public static KeyIndex From(IEnumerable<KeyState> states) => new(states.ToDictionary(s => s.Key, Names.Comparer), NoChanges);
+
+    /// <summary>The merge running in the background, if any (for tests).</summary>
+    internal Task? PendingMerge => _merging;
 
     public KeyState? Find(string key)
     {
@@ -36,13 +47,26 @@ internal sealed class KeyIndex
     public IEnumerable<KeyState> All =>
         _overlay.IsEmpty ? _base.Values : _base.Values.Where(s => !_overlay.ContainsKey(s.Key)).Concat(_overlay.Values);
 
+    /// <summary>The index with <paramref name="changed"/> applied. Called by the commit loop only.</summary>
     public KeyIndex With(IEnumerable<KeyState> changed)
     {
-        var overlay = _overlay.SetItems(changed.Select(s => KeyValuePair.Create(s.Key, s)));
+        var updates = changed.Select(s => KeyValuePair.Create(s.Key, s)).ToList();
+        if (_merging is { IsCompletedSuccessfully: true })
+            return new KeyIndex(_merging.Result, _sinceMerge.SetItems(updates));
+        var overlay = _overlay.SetItems(updates);
+        if (_merging is { IsCompleted: false })
+            return new KeyIndex(_base, overlay, _merging, _sinceMerge.SetItems(updates));
         if (overlay.Count <= Math.Max(32, _base.Count / 8))
             return new KeyIndex(_base, overlay);
-        var merged = new Dictionary<string, KeyState>(_base, Names.Comparer);
+        // Both inputs are immutable, so the merge can read them while commits go on.
+        var @base = _base;
+        return new KeyIndex(_base, overlay, Task.Run(() => Merge(@base, overlay)));
+    }
+
+    private static Dictionary<string, KeyState> Merge(Dictionary<string, KeyState> @base, ImmutableDictionary<string, KeyState> overlay)
+    {
+        var merged = new Dictionary<string, KeyState>(@base, Names.Comparer);
         foreach (var (key, state) in overlay) merged[key] = state;
-        return new KeyIndex(merged, Empty._overlay);
+        return merged;
     }
 }

@@ -56,9 +56,9 @@ internal sealed class SettingsEngine : IAsyncDisposable
     public async Task StartAsync(CancellationToken ct = default)
     {
         await Store.MigrateAsync(ct).ConfigureAwait(false);
-        await Tokens.InitializeAsync(Options.DataDirectory, _adminToken, ct).ConfigureAwait(false);
-        // Before the pipeline exists nothing else writes, so the work can run directly.
-        await Secrets.InitializeAsync(work => _pipeline?.ExclusiveAsync(work) ?? work(), ct).ConfigureAwait(false);
+        // Other writers go through the commit loop once it runs; before, nothing else writes, so they run directly.
+        await Tokens.InitializeAsync(Options.DataDirectory, _adminToken, Exclusive, ct).ConfigureAwait(false);
+        await Secrets.InitializeAsync(Exclusive, ct).ConfigureAwait(false);
         _snapshots.Current = Load(await Store.LoadAsync(ct).ConfigureAwait(false));
         _pipeline = new CommitPipeline(Store, _snapshots, Feed, _time, _logger, Secrets.Seal, Load, Registry.IsSensitive);
     }
@@ -152,6 +152,8 @@ internal sealed class SettingsEngine : IAsyncDisposable
     }
 
     private Snapshot Load(StoreContents contents) => Snapshot.From(contents.Entries.Select(Secrets.Open), contents.Revision);
+
+    private Task<long> Exclusive(Func<Task<long>> work) => _pipeline?.ExclusiveAsync(work) ?? work();
 
     private CommitPipeline Pipeline => _pipeline ?? throw new InvalidOperationException("Strata has not started.");
 
