@@ -28,7 +28,8 @@ internal sealed class SqliteSettingsStore : ISettingsStore
     private SqliteCommand? _writerCheckpoint;
     private long _walFrames; // written by the writer since the log last started over; commit loop only
     private readonly CancellationTokenSource _stopping = new();
-    private Task? _checkpointer;
+    private Thread? _checkpointer;
+    private readonly TaskCompletionSource _checkpointerStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private readonly long _walRestartFrames;
 
@@ -330,27 +331,37 @@ internal sealed class SqliteSettingsStore : ISettingsStore
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_checkpointer is not null) await _checkpointer.ConfigureAwait(false);
+        if (_checkpointer is not null) await _checkpointerStopped.Task.ConfigureAwait(false);
         _checkpointer = null;
         ResetWriter();
         SqliteConnection.ClearAllPools();
     }
 
-    private async Task CheckpointLoopAsync()
+    /// <summary>
+    /// Checkpoints every <see cref="CheckpointInterval"/> on a thread of its own: a checkpoint writes and fsyncs the
+    /// database file, and on a pool thread that blocking would hold back request processing.
+    /// </summary>
+    private void CheckpointLoop()
     {
-        using var timer = new PeriodicTimer(CheckpointInterval);
         try
         {
             using var connection = Open();
             using var checkpoint = CheckpointCommand(connection);
-            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+            while (!_stopping.Token.WaitHandle.WaitOne(CheckpointInterval))
             {
-                // Busy or locked: the next tick tries again. Every commit is safe in the WAL meanwhile.
+                // Busy or locked: the next round tries again. Every commit is safe in the WAL meanwhile.
                 try { Checkpoint(checkpoint); }
                 catch (SqliteException) { }
             }
         }
-        catch (OperationCanceledException) { }
+        catch (SqliteException)
+        {
+            // No connection for checkpoints: the writer's own checkpoints (see DefaultWalRestartFrames) keep the log bounded.
+        }
+        finally
+        {
+            _checkpointerStopped.TrySetResult();
+        }
     }
 
     private static SqliteCommand CheckpointCommand(SqliteConnection connection)
@@ -397,7 +408,11 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         Pragma(writer, "wal_autocheckpoint = 0");
         // A burst can still grow the log past the restart point; when it starts over, it is cut back to this size.
         Pragma(writer, "journal_size_limit = 67108864");
-        _checkpointer ??= Task.Run(CheckpointLoopAsync);
+        if (_checkpointer is null)
+        {
+            _checkpointer = new Thread(CheckpointLoop) { Name = "strata-checkpoint", IsBackground = true };
+            _checkpointer.Start();
+        }
         _upsert = new PreparedStatement(writer, $"""
             INSERT INTO settings (namespace, key, scope, version, created_at, updated_at, revision) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
             ON CONFLICT (namespace, key, scope) DO UPDATE SET
