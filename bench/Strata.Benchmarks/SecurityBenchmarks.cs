@@ -24,7 +24,7 @@ public class SecurityBenchmarks
         _store = new SqliteSettingsStore(Path.Combine(_dir, "strata.db"));
         _store.MigrateAsync().GetAwaiter().GetResult();
         _tokens = new TokenService(_store, [], TimeProvider.System, NullLogger.Instance);
-        _tokens.InitializeAsync(_dir, Token, CancellationToken.None).GetAwaiter().GetResult();
+        _tokens.InitializeAsync(_dir, Token, work => work(), CancellationToken.None).GetAwaiter().GetResult();
         _ring = new DataKeyRing();
         _ring.Add("kbench", RandomNumberGenerator.GetBytes(32), active: true);
         _envelope = _ring.Protect("billing", "api_key", "global", "\"sk-live-0123456789abcdef0123456789\"");
