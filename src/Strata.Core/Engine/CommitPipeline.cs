@@ -79,15 +79,19 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
         {
             if (_closed) throw new StoreUnavailableException("Strata is shutting down; the request was not accepted.", isTransient: true);
             _queue.Enqueue(pending);
+            // Under the lock: once closed, nothing signals the event, which is disposed after the loop ends.
+            _arrived.Set();
         }
-        _arrived.Set();
         return pending;
     }
 
     public async ValueTask DisposeAsync()
     {
-        lock (_gate) _closed = true;
-        _arrived.Set();
+        lock (_gate)
+        {
+            _closed = true;
+            _arrived.Set();
+        }
         await _stopped.Task.ConfigureAwait(false);
         _arrived.Dispose();
         await _detailWriter.DisposeAsync().ConfigureAwait(false);

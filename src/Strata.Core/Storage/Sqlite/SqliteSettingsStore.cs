@@ -19,8 +19,8 @@ internal sealed class SqliteSettingsStore : ISettingsStore
     // background has not copied yet are left to it.
     private const long DefaultWalRestartFrames = 4096;
 
-
     private readonly string _connectionString;
+    private readonly long _walRestartFrames;
     private SqliteConnection? _writer;
     private PreparedStatement? _upsert;
     private PreparedStatement? _insertHistory;
@@ -30,8 +30,6 @@ internal sealed class SqliteSettingsStore : ISettingsStore
     private readonly CancellationTokenSource _stopping = new();
     private Thread? _checkpointer;
     private readonly TaskCompletionSource _checkpointerStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private readonly long _walRestartFrames;
 
     public SqliteSettingsStore(string databasePath, long walRestartFrames = DefaultWalRestartFrames)
     {
