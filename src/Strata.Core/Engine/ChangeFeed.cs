@@ -11,29 +11,23 @@ internal sealed class ChangeFeed
 {
     private readonly Lock _gate = new();
     private readonly List<Channel<ChangeEvent>> _subscribers = [];
-    private int _count;
 
     /// <summary>Lets the commit loop skip building events nobody would read.</summary>
-    public bool HasSubscribers => Volatile.Read(ref _count) > 0;
+    public bool HasSubscribers
+    {
+        get { lock (_gate) return _subscribers.Count > 0; }
+    }
 
     public ChannelReader<ChangeEvent> Subscribe(int buffer = 1024)
     {
         var channel = Channel.CreateBounded<ChangeEvent>(new BoundedChannelOptions(buffer) { SingleReader = true });
-        lock (_gate)
-        {
-            _subscribers.Add(channel);
-            _count = _subscribers.Count;
-        }
+        lock (_gate) _subscribers.Add(channel);
         return channel.Reader;
     }
 
     public void Unsubscribe(ChannelReader<ChangeEvent> reader)
     {
-        lock (_gate)
-        {
-            _subscribers.RemoveAll(c => c.Reader == reader);
-            _count = _subscribers.Count;
-        }
+        lock (_gate) _subscribers.RemoveAll(c => c.Reader == reader);
     }
 
     public void Publish(ChangeEvent change)
@@ -46,7 +40,6 @@ internal sealed class ChangeFeed
                 _subscribers[i].Writer.TryComplete(new InvalidOperationException($"Subscriber fell behind at revision {change.Revision}; resume from history."));
                 _subscribers.RemoveAt(i);
             }
-            _count = _subscribers.Count;
         }
     }
 }

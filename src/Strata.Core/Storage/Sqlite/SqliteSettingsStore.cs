@@ -65,7 +65,7 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         // A settings row points at its latest change; the value lives once, in history.
         var entries = Query(connection, $"""
             SELECT s.namespace, s.key, s.scope, h.new_value, s.version, s.created_at, s.updated_at, s.revision
-            FROM settings s JOIN history h ON {AtRevision("h", "s.revision")} AND h.namespace = s.namespace AND h.key = s.key AND h.scope = s.scope
+            FROM settings s JOIN history h ON {ChangeAt("s")}
             """, _ => { }, ReadEntry);
         using var max = connection.CreateCommand();
         max.CommandText = "SELECT COALESCE((SELECT revision FROM history ORDER BY id DESC LIMIT 1), 0)";
@@ -432,12 +432,15 @@ internal sealed class SqliteSettingsStore : ISettingsStore
     /// <summary>History ids are <c>revision * RevisionSpan + position in the commit</c> (migration 006).</summary>
     private const long RevisionSpan = ChangeSetLimits.MaxChanges;
 
-    /// <summary>Finds a history row from (revision, namespace, key, scope) through its id range.</summary>
-    private static string AtRevision(string row, string revision) =>
-        $"{row}.id BETWEEN {revision} * {RevisionSpan} AND {revision} * {RevisionSpan} + {RevisionSpan - 1}";
+    /// <summary>
+    /// Joins history row <c>h</c> to the change that row <paramref name="at"/> names by (revision, namespace, key,
+    /// scope): through the id range of that revision.
+    /// </summary>
+    private static string ChangeAt(string at) =>
+        $"h.id BETWEEN {at}.revision * {RevisionSpan} AND {at}.revision * {RevisionSpan} + {RevisionSpan - 1} " +
+        $"AND h.namespace = {at}.namespace AND h.key = {at}.key AND h.scope = {at}.scope";
 
-    private static readonly string ChainJoin =
-        $"{AtRevision("h", "c.revision")} AND h.namespace = c.namespace AND h.key = c.key AND h.scope = c.scope";
+    private static readonly string ChainJoin = ChangeAt("c");
 
     /// <summary>A recursive CTE <c>chain</c>: the current rows matching <paramref name="start"/>, then each one's previous changes.</summary>
     private static string Chain(string start, string descendWhile) => $"""
