@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Strata.Access;
 using Strata.Audit;
 using Strata.ConfigStore;
@@ -20,7 +22,10 @@ public static class StrataEndpointRouteBuilderExtensions
     /// </summary>
     public static IEndpointRouteBuilder MapStrata(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1").RequireRateLimiting(RequestLimits.Policy);
+        // With the limit off (0) the endpoints carry no policy at all, so the limiter middleware passes them straight on.
+        var limited = endpoints.ServiceProvider.GetRequiredService<IOptions<StrataOptions>>().Value.RateLimit.PermitsPerSecond > 0;
+        var api = endpoints.MapGroup("/api/v1");
+        if (limited) api.RequireRateLimiting(RequestLimits.Policy);
         api.AddEndpointFilter<SecurityHeadersFilter>();
         api.AddEndpointFilter<StrataExceptionFilter>();
         var settings = api.MapSettings();
@@ -30,8 +35,9 @@ public static class StrataEndpointRouteBuilderExtensions
         api.MapKeys();
         api.MapTokens();
         api.MapAudit();
-        endpoints.MapConfigStore().RequireRateLimiting(RequestLimits.Policy)
-            .AddEndpointFilter<SecurityHeadersFilter>().AddEndpointFilter<StrataExceptionFilter>();
+        var configStore = endpoints.MapConfigStore();
+        if (limited) configStore.RequireRateLimiting(RequestLimits.Policy);
+        configStore.AddEndpointFilter<SecurityHeadersFilter>().AddEndpointFilter<StrataExceptionFilter>();
         endpoints.MapStrataHealth();
         endpoints.MapOpenApi("/openapi/{documentName}.json");
         return endpoints;

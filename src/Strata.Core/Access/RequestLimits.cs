@@ -28,7 +28,6 @@ internal static class RequestLimits
             };
             o.AddPolicy(Policy, http =>
             {
-                if (limits.PermitsPerSecond <= 0) return RateLimitPartition.GetNoLimiter("off");
                 // The raw header as the key: cheap, and a bad token only gets its own bucket.
                 var caller = http.Request.Headers.Authorization.ToString() is { Length: > 0 } header ? header : "ip:" + http.Connection.RemoteIpAddress;
                 return RateLimitPartition.GetTokenBucketLimiter(caller, _ => new TokenBucketRateLimiterOptions

@@ -159,11 +159,12 @@ internal sealed class SettingsEngine : IAsyncDisposable
 
     private Change? Normalize(Change change, List<ValidationError> errors)
     {
-        var field = $"{change.Namespace}/{change.Key}";
+        // Named only in errors and validation: most writes never build it.
+        string Field() => $"{change.Namespace}/{change.Key}";
         var nameError = Names.Check(change.Namespace, "Namespace") ?? Names.Check(change.Key, "Key");
         if (nameError is not null)
         {
-            errors.Add(new(field, "name", nameError));
+            errors.Add(new(Field(), "name", nameError));
             return null;
         }
         var scope = Scope.TryNormalize(change.Scope, out var scopeError);
@@ -176,18 +177,18 @@ internal sealed class SettingsEngine : IAsyncDisposable
         var definition = Registry.Find(change.Namespace, change.Key);
         if (definition is null && Registry.IsStrict(change.Namespace))
         {
-            errors.Add(new(field, "unknownKey", $"'{change.Key}' is not defined in strict namespace '{change.Namespace}'."));
+            errors.Add(new(Field(), "unknownKey", $"'{change.Key}' is not defined in strict namespace '{change.Namespace}'."));
             return null;
         }
         if (definition is not null && !definition.AllowsScope(scope))
         {
-            errors.Add(new("scope", "scope", $"'{field}' cannot be set for scope '{scope}'; allowed scope kinds: {string.Join(", ", definition.Definition.Scopes)}."));
+            errors.Add(new("scope", "scope", $"'{Field()}' cannot be set for scope '{scope}'; allowed scope kinds: {string.Join(", ", definition.Definition.Scopes)}."));
             return null;
         }
         string? json = null;
         if (change.Value is { } raw)
         {
-            if (definition is not null) ValueValidator.Validate(definition, raw, field, errors);
+            if (definition is not null) ValueValidator.Validate(definition, raw, Field(), errors);
             // Compact, canonical JSON: what is stored and served, made here on the caller's thread, not in the commit loop.
             json = JsonSerializer.Serialize(raw);
         }

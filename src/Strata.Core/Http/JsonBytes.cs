@@ -7,25 +7,44 @@ namespace Strata.Http;
 /// <summary>Builds a JSON response with a <see cref="Utf8JsonWriter"/>: explicit shapes, no reflection, no masking surprises.</summary>
 internal static class JsonBytes
 {
-    public static IResult Result(Action<Utf8JsonWriter> write, int status = StatusCodes.Status200OK)
+    /// <summary>
+    /// A response rendered when it is executed, into a buffer and writer reused by the thread, and copied into the
+    /// response pipe: an answer allocates neither its bytes nor a writer. Whatever <paramref name="write"/> reads
+    /// must still be valid then (the request's body is: it is disposed with the response).
+    /// </summary>
+    public static IResult Result(Action<Utf8JsonWriter> write, int status = StatusCodes.Status200OK) => new JsonResult(write, status);
+
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+
+    // Large answers (exports) are not kept for the thread's lifetime.
+    private const int KeptCapacity = 64 * 1024;
+
+    private static ReadOnlySpan<byte> Rendered(Action<Utf8JsonWriter> write)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer))
-            write(writer);
-        var bytes = buffer.WrittenSpan.ToArray();
-        return status == StatusCodes.Status200OK
-            ? TypedResults.Bytes(bytes, "application/json")
-            : new StatusBytes(bytes, status);
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        if (buffer.Capacity > KeptCapacity) t_buffer = buffer = new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        write(writer);
+        writer.Flush();
+        return buffer.WrittenSpan;
     }
 
-    private sealed class StatusBytes(byte[] bytes, int status) : IResult
+    private sealed class JsonResult(Action<Utf8JsonWriter> write, int status) : IResult
     {
         public Task ExecuteAsync(HttpContext context)
         {
-            context.Response.StatusCode = status;
-            context.Response.ContentType = "application/json";
-            context.Response.ContentLength = bytes.Length;
-            return context.Response.Body.WriteAsync(bytes).AsTask();
+            var response = context.Response;
+            response.StatusCode = status;
+            response.ContentType = "application/json";
+            // Rendered and copied with no await in between: the thread's buffer is free again before anything else runs here.
+            var bytes = Rendered(write);
+            response.ContentLength = bytes.Length;
+            response.BodyWriter.Write(bytes);
+            var flush = response.BodyWriter.FlushAsync(context.RequestAborted);
+            return flush.IsCompletedSuccessfully ? Task.CompletedTask : flush.AsTask();
         }
     }
 }

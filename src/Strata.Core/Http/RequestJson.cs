@@ -17,7 +17,7 @@ internal static class RequestJson
             sizeFeature.MaxRequestBodySize = limit;
 
         // A pooled buffer, grown by doubling: bodies are read on every write, so they should not allocate.
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(context.Request.ContentLength ?? 4096, limit) + 1);
+        byte[]? buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(context.Request.ContentLength ?? 4096, limit) + 1);
         var length = 0;
         try
         {
@@ -35,7 +35,12 @@ internal static class RequestJson
                 }
             }
             if (length == 0) return (default, Problems.BadRequest("body", "required", "The request body is empty; send a JSON document."));
-            return Parse(buffer.AsMemory(0, length), options.MaxJsonDepth);
+            var (document, problem) = TryParse(buffer.AsMemory(0, length), options.MaxJsonDepth);
+            if (document is null) return (default, problem);
+            // The document reads the pooled buffer in place: both live until the response is done, instead of a copy.
+            context.Response.RegisterForDispose(new ParsedBody(document, buffer));
+            buffer = null;
+            return (document.RootElement, null);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -43,25 +48,41 @@ internal static class RequestJson
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
+    /// <summary>Parses JSON into an element of its own (not tied to <paramref name="utf8"/>), or a problem.</summary>
     public static (JsonElement Body, IResult? Problem) Parse(ReadOnlyMemory<byte> utf8, int maxDepth)
+    {
+        var (document, problem) = TryParse(utf8, maxDepth);
+        if (document is null) return (default, problem);
+        using (document) return (document.RootElement.Clone(), null);
+    }
+
+    private static (JsonDocument? Document, IResult? Problem) TryParse(ReadOnlyMemory<byte> utf8, int maxDepth)
     {
         try
         {
-            using var document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = maxDepth });
-            return (document.RootElement.Clone(), null);
+            return (JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = maxDepth }), null);
         }
         catch (JsonException e) when (e.Message.Contains("maximum configured depth", StringComparison.Ordinal))
         {
-            return (default, Problems.BadRequest("body", "maxDepth", $"The JSON is nested deeper than the limit of {maxDepth} levels."));
+            return (null, Problems.BadRequest("body", "maxDepth", $"The JSON is nested deeper than the limit of {maxDepth} levels."));
         }
         catch (JsonException e)
         {
             var where = e.LineNumber is { } line ? $" at line {line + 1}, position {e.BytePositionInLine + 1}" : "";
-            return (default, Problems.BadRequest("body", "json", $"The body is not valid JSON{where}."));
+            return (null, Problems.BadRequest("body", "json", $"The body is not valid JSON{where}."));
+        }
+    }
+
+    private sealed class ParsedBody(JsonDocument document, byte[] buffer) : IDisposable
+    {
+        public void Dispose()
+        {
+            document.Dispose();
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

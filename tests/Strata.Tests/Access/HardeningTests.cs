@@ -32,6 +32,18 @@ public sealed class HardeningTests
     }
 
     [Fact]
+    public async Task A_rate_of_zero_turns_the_limit_off()
+    {
+        await using var server = await TestServer.StartAsync(o => o.RateLimit = new StrataRateLimitOptions { PermitsPerSecond = 0, Burst = 1 });
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 20; i++) statuses.Add((await server.Http.GetAsync("api/v1/revision")).StatusCode);
+        statuses.Add((await server.Http.GetAsync("config")).StatusCode);
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+    }
+
+    [Fact]
     public async Task Api_answers_carry_security_headers_and_are_never_cached()
     {
         await using var server = await TestServer.StartAsync();

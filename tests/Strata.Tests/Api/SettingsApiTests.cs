@@ -219,4 +219,26 @@ public sealed class SettingsApiTests : IAsyncLifetime
         Assert.Equal(("sqlite", 0), (store.GetProperty("store").GetString(), store.GetProperty("pendingMigrations").GetInt32()));
         Assert.Equal(Strata.Storage.Sqlite.SqliteMigrator.Latest, store.GetProperty("schemaVersion").GetInt32());
     }
+
+    [Fact]
+    public async Task An_answer_larger_than_the_reused_response_buffer_arrives_whole_and_so_do_the_answers_after_it()
+    {
+        var text = new string('x', 400);
+        var changes = Enumerable.Range(0, 300).Select(i => new { @namespace = "bulk", key = $"k{i:D3}", value = text }).ToArray();
+        (await Http.PatchAsJsonAsync("api/v1/settings", new { changes })).EnsureSuccessStatusCode();
+
+        for (var round = 0; round < 3; round++)
+        {
+            var response = await Http.GetAsync("api/v1/settings/bulk");
+            var bytes = await response.Content.ReadAsByteArrayAsync();
+            Assert.True(bytes.Length > 128 * 1024);
+            Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
+            var settings = JsonDocument.Parse(bytes).RootElement.GetProperty("settings");
+            Assert.Equal(300, settings.GetArrayLength());
+            Assert.All(settings.EnumerateArray(), s => Assert.Equal(text, s.GetProperty("value").GetString()));
+
+            var small = await Http.GetFromJsonAsync<JsonElement>("api/v1/settings/bulk/k123");
+            Assert.Equal(("k123", text), (small.GetProperty("key").GetString(), small.GetProperty("value").GetString()));
+        }
+    }
 }
