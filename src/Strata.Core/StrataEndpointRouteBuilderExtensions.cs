@@ -26,8 +26,10 @@ public static class StrataEndpointRouteBuilderExtensions
         var limited = endpoints.ServiceProvider.GetRequiredService<IOptions<StrataOptions>>().Value.RateLimit.PermitsPerSecond > 0;
         var api = endpoints.MapGroup("/api/v1");
         if (limited) api.RequireRateLimiting(RequestLimits.Policy);
-        api.AddEndpointFilter<SecurityHeadersFilter>();
-        api.AddEndpointFilter<StrataExceptionFilter>();
+        // Stateless filters as single instances: the generic overload would build one per request.
+        IEndpointFilter headers = new SecurityHeadersFilter(), problems = new StrataExceptionFilter();
+        api.AddEndpointFilter(headers);
+        api.AddEndpointFilter(problems);
         var settings = api.MapSettings();
         settings.MapSchema();
         settings.MapHistory();
@@ -37,7 +39,7 @@ public static class StrataEndpointRouteBuilderExtensions
         api.MapAudit();
         var configStore = endpoints.MapConfigStore();
         if (limited) configStore.RequireRateLimiting(RequestLimits.Policy);
-        configStore.AddEndpointFilter<SecurityHeadersFilter>().AddEndpointFilter<StrataExceptionFilter>();
+        configStore.AddEndpointFilter(headers).AddEndpointFilter(problems);
         endpoints.MapStrataHealth();
         endpoints.MapOpenApi("/openapi/{documentName}.json");
         return endpoints;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Strata.Engine;
@@ -39,7 +40,8 @@ internal static class AccessControl
     /// </summary>
     private static IResult? Authenticate(HttpContext http)
     {
-        if (http.User is StrataPrincipal) return null;
+        // Through the feature: reading HttpContext.User before it is set allocates an empty principal.
+        if (http.Features.Get<IHttpAuthenticationFeature>()?.User is StrataPrincipal) return null;
         var tokens = http.RequestServices.GetRequiredService<SettingsEngine>().Tokens;
         var header = http.Request.Headers.Authorization;
         if (header.Count == 0)
