@@ -31,12 +31,15 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
     private readonly Func<string, string, bool> _isSensitive;
     private readonly ArrayBufferWriter<byte> _detailBuffer = new(1024);
     private readonly Utf8JsonWriter _detailWriter;
+    // The time of the last commit: a clock that steps back does not take commit times with it.
+    private long _lastAt;
 
     // seal: a record as the store keeps it (secrets encrypted); load: what the store holds as a snapshot
     // (secrets decrypted), for reloads.
     public CommitPipeline(ISettingsStore store, SnapshotHolder snapshots, ChangeFeed feed, TimeProvider time, ILogger logger,
-        Func<ChangeRecord, ChangeRecord> seal, Func<StoreContents, Snapshot> load, Func<string, string, bool> isSensitive)
+        Func<ChangeRecord, ChangeRecord> seal, Func<StoreContents, Snapshot> load, Func<string, string, bool> isSensitive, long lastAt)
     {
+        _lastAt = lastAt;
         _isSensitive = isSensitive;
         _seal = seal;
         _load = load;
@@ -144,10 +147,14 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
         var snapshot = _snapshots.Current;
         if (batch.Exists(p => p.Reload))
         {
-            _snapshots.Current = snapshot = _load(await _store.LoadAsync().ConfigureAwait(false));
+            var contents = await _store.LoadAsync().ConfigureAwait(false);
+            _snapshots.Current = snapshot = _load(contents);
+            _lastAt = Math.Max(_lastAt, contents.LastAt);
         }
         var revision = snapshot.Revision;
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        // Everything in a batch, audit events included, is stamped with its commit time, and times never go back:
+        // stores find a time by searching in commit order.
+        var now = _lastAt = Math.Max(_time.GetUtcNow().ToUnixTimeMilliseconds(), _lastAt);
         var working = new Dictionary<(string, string), KeyState>(NameTuples.Pair);
         var records = new List<ChangeRecord>();
         var audit = new List<AuditRecord>();
@@ -167,7 +174,7 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
                 continue;
             }
             var effective = request.Set.Changes.Where(c => c.Value is not null || Current(c, snapshot, working) is { IsLive: true }).ToList();
-            audit.AddRange(request.Audit);
+            foreach (var a in request.Audit) audit.Add(a.At == now ? a : a with { At = now });
             if (effective.Count == 0)
             {
                 accepted.Add((request, new CommitResult(revision, [])));

@@ -59,8 +59,9 @@ internal sealed class SettingsEngine : IAsyncDisposable
         // Other writers go through the commit loop once it runs; before, nothing else writes, so they run directly.
         await Tokens.InitializeAsync(Options.DataDirectory, _adminToken, Exclusive, ct).ConfigureAwait(false);
         await Secrets.InitializeAsync(Exclusive, ct).ConfigureAwait(false);
-        _snapshots.Current = Load(await Store.LoadAsync(ct).ConfigureAwait(false));
-        _pipeline = new CommitPipeline(Store, _snapshots, Feed, _time, _logger, Secrets.Seal, Load, Registry.IsSensitive);
+        var contents = await Store.LoadAsync(ct).ConfigureAwait(false);
+        _snapshots.Current = Load(contents);
+        _pipeline = new CommitPipeline(Store, _snapshots, Feed, _time, _logger, Secrets.Seal, Load, Registry.IsSensitive, contents.LastAt);
     }
 
     /// <summary>Resolves one key. The global-only chain without explain is served from caches: no allocation.</summary>

@@ -14,7 +14,8 @@ internal interface ISettingsStore : IAsyncDisposable
 
     /// <summary>
     /// Persists all records and audit events in one transaction and returns only once it is durable. Callers commit
-    /// one batch at a time; records carry increasing revisions.
+    /// one batch at a time; records carry increasing revisions, and no time (of a record or an audit event) is earlier
+    /// than one committed before it, so a store may find times by searching in commit order.
     /// </summary>
     Task CommitAsync(IReadOnlyList<ChangeRecord> records, IReadOnlyList<AuditRecord> audit, CancellationToken ct = default);
 

@@ -17,8 +17,11 @@ internal sealed record ChangeRecord(
     string? OldValue, string? NewValue, string Actor, long At, string? Comment,
     long PreviousRevision = 0, long CreatedAt = 0);
 
-/// <summary>Everything a store holds now: the live and reset entries and the last committed revision.</summary>
-internal sealed record StoreContents(IReadOnlyList<StoredEntry> Entries, long Revision);
+/// <summary>
+/// Everything a store holds now: the live and reset entries, the last committed revision, and the time of the last
+/// history record or audit event (Unix ms; 0 when there is none), which later commits must not go below.
+/// </summary>
+internal sealed record StoreContents(IReadOnlyList<StoredEntry> Entries, long Revision, long LastAt = 0);
 
 /// <summary>Filters for history reads; newest first, at most <see cref="Limit"/> records.</summary>
 internal sealed record HistoryQuery(

@@ -39,12 +39,19 @@ public sealed class CommitPipelineTests : IDisposable
         public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 
-    private async Task<(SettingsEngine Engine, ObservedStore Store)> StartAsync(Action<StrataOptions>? configure = null)
+    /// <summary>A clock the test sets by hand.</summary>
+    private sealed class ManualClock(long unixMs) : TimeProvider
+    {
+        public long Now = unixMs;
+        public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeMilliseconds(Now);
+    }
+
+    private async Task<(SettingsEngine Engine, ObservedStore Store)> StartAsync(Action<StrataOptions>? configure = null, TimeProvider? clock = null)
     {
         var options = new StrataOptions { DataDirectory = _dir.Path, EnvironmentVariables = new System.Collections.Hashtable() };
         configure?.Invoke(options);
         var store = new ObservedStore(new SqliteSettingsStore(_dir.File("strata.db")));
-        var engine = new SettingsEngine(options, store, TimeProvider.System, NullLogger<SettingsEngine>.Instance);
+        var engine = new SettingsEngine(options, store, clock ?? TimeProvider.System, NullLogger<SettingsEngine>.Instance);
         await engine.StartAsync();
         return (engine, store);
     }
@@ -192,5 +199,30 @@ public sealed class CommitPipelineTests : IDisposable
 
         Assert.Equal(1000, engine.Current.Namespace("big")!.Count);
         Assert.All(Enumerable.Range(0, 1000), i => Assert.Equal(i == 5 ? -5 : i, engine.Get("big", $"k{i}")!.As<int>()));
+    }
+
+    [Fact]
+    public async Task A_clock_that_steps_back_does_not_take_commit_times_with_it_even_across_a_restart()
+    {
+        var clock = new ManualClock(1_000_000);
+        var (engine, store) = await StartAsync(clock: clock);
+        await using (engine)
+        {
+            await engine.CommitAsync(Set("a", 1));
+            clock.Now = 400_000;
+            await engine.CommitAsync(Set("a", 2));
+            await engine.AuditAsync(new AuditRecord(0, clock.Now, "test", "token.create", "ok"));
+        }
+        clock.Now = 300_000;
+        (engine, store) = await StartAsync(clock: clock);
+        await using (engine)
+        {
+            await engine.CommitAsync(Set("a", 3));
+            var history = await engine.HistoryAsync(new HistoryQuery("app", "a"));
+            Assert.Equal([1_000_000L, 1_000_000, 1_000_000], history.Select(h => h.At));
+            Assert.All(await store.AuditAsync(new AuditQuery()), a => Assert.Equal(1_000_000, a.At));
+            Assert.Equal(3, await store.RevisionAtAsync(DateTimeOffset.FromUnixTimeMilliseconds(1_000_000)));
+            Assert.Equal(0, await store.RevisionAtAsync(DateTimeOffset.FromUnixTimeMilliseconds(999_999)));
+        }
     }
 }

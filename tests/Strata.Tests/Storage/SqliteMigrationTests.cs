@@ -36,11 +36,17 @@ public sealed class SqliteMigrationTests : IDisposable
             SqliteMigrator.Migrate(connection, target: version);
             Assert.Equal(version, SqliteMigrator.CurrentVersion(connection));
             using var insert = connection.CreateCommand();
-            // Tables of migration 1 exist from every version on.
-            insert.CommandText = """
-                INSERT INTO settings VALUES ('app', 'k', 'global', '"kept"', 1, 5, 5, 1);
-                INSERT INTO history VALUES (1, 'app', 'k', 'global', 1, NULL, '"kept"', 'old', 5, NULL, 5, NULL);
-                """;
+            // Rows in the shapes of migration 1, and of migration 6 from there on (value in history, ids by revision).
+            insert.CommandText = version < 6
+                ? """
+                  INSERT INTO settings VALUES ('app', 'k', 'global', '"kept"', 1, 5, 5, 1);
+                  INSERT INTO history VALUES (1, 'app', 'k', 'global', 1, NULL, '"kept"', 'old', 5, NULL, 5, NULL);
+                  """
+                : """
+                  INSERT INTO settings (namespace, key, scope, version, created_at, updated_at, revision) VALUES ('app', 'k', 'global', 1, 5, 5, 1);
+                  INSERT INTO history (id, revision, namespace, key, scope, version, old_value, new_value, actor, at, comment, created_at, prev_revision)
+                  VALUES (1048576, 1, 'app', 'k', 'global', 1, NULL, '"kept"', 'old', 5, NULL, 5, NULL);
+                  """;
             insert.ExecuteNonQuery();
             if (version >= 5)
             {

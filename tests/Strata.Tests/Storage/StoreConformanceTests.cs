@@ -33,7 +33,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     {
         var contents = await Store.LoadAsync();
         Assert.Empty(contents.Entries);
-        Assert.Equal(0, contents.Revision);
+        Assert.Equal((0, 0), (contents.Revision, contents.LastAt));
     }
 
     [Fact]
@@ -129,6 +129,35 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.Equal(0, await Store.RevisionAtAsync(DateTimeOffset.FromUnixTimeMilliseconds(9_999)));
         Assert.Equal(1, await Store.RevisionAtAsync(DateTimeOffset.FromUnixTimeMilliseconds(15_000)));
         Assert.Equal(2, await Store.RevisionAtAsync(DateTimeOffset.FromUnixTimeMilliseconds(20_000)));
+    }
+
+    [Fact]
+    public async Task Times_are_found_in_commit_order_for_history_and_audit_over_many_commits()
+    {
+        // Times as the engine stamps them: never going back, often repeating, with gaps of every size.
+        var random = new Random(42);
+        var at = 50_000L;
+        var times = new List<long>();
+        for (var revision = 1; revision <= 400; revision++)
+        {
+            at += random.Next(4) switch { 0 => 0, 1 => 1, 2 => 7, _ => 250 };
+            times.Add(at);
+            await Store.CommitAsync([Rec(revision, $"k{revision % 17}", $"{revision}", revision, at: at)],
+                [new AuditRecord(0, at, "tester", "setting.set", "ok", "app", $"k{revision % 17}")]);
+        }
+        Assert.Equal(at, (await Store.LoadAsync()).LastAt);
+
+        var probes = times.Where((_, i) => i % 9 == 0).SelectMany(t => new[] { t - 1, t, t + 1 }).Append(0).Append(at + 1_000);
+        foreach (var t in probes)
+        {
+            var expected = times.FindLastIndex(x => x <= t) + 1;
+            Assert.Equal(expected, await Store.RevisionAtAsync(DateTimeOffset.FromUnixTimeMilliseconds(t)));
+        }
+        foreach (var (from, to) in new[] { (times[10], times[200]), (times[0] - 5, times[0]), (at, at + 5), (times[399] + 1, times[399] + 9), (times[57] + 1, times[300] - 1) })
+        {
+            var found = await Store.AuditAsync(new AuditQuery(From: from, To: to, Limit: 1_000));
+            Assert.Equal(times.Where(x => x >= from && x <= to).OrderDescending(), found.Select(a => a.At));
+        }
     }
 
     [Fact]

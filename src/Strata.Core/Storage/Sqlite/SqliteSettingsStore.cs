@@ -67,9 +67,14 @@ internal sealed class SqliteSettingsStore : ISettingsStore
             SELECT s.namespace, s.key, s.scope, h.new_value, s.version, s.created_at, s.updated_at, s.revision
             FROM settings s JOIN history h ON {ChangeAt("s")}
             """, _ => { }, ReadEntry);
-        using var max = connection.CreateCommand();
-        max.CommandText = "SELECT COALESCE((SELECT revision FROM history ORDER BY id DESC LIMIT 1), 0)";
-        return new StoreContents(entries, (long)max.ExecuteScalar()!);
+        using var last = connection.CreateCommand();
+        last.CommandText = """
+            SELECT COALESCE((SELECT revision FROM history ORDER BY id DESC LIMIT 1), 0),
+                   MAX(COALESCE((SELECT at FROM history ORDER BY id DESC LIMIT 1), 0), COALESCE((SELECT at FROM audit ORDER BY id DESC LIMIT 1), 0))
+            """;
+        using var r = last.ExecuteReader();
+        r.Read();
+        return new StoreContents(entries, r.GetInt64(0), r.GetInt64(1));
     }));
 
     public Task CommitAsync(IReadOnlyList<ChangeRecord> records, IReadOnlyList<AuditRecord> audit, CancellationToken ct = default)
@@ -183,10 +188,7 @@ internal sealed class SqliteSettingsStore : ISettingsStore
     public Task<long> RevisionAtAsync(DateTimeOffset time, CancellationToken ct = default) => Task.FromResult(Guarded(() =>
     {
         using var connection = Open();
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT COALESCE(MAX(revision), 0) FROM history WHERE at <= $t";
-        cmd.Parameters.AddWithValue("$t", time.ToUnixTimeMilliseconds());
-        return (long)cmd.ExecuteScalar()!;
+        return LastIdAtOrBefore(connection, "history", time.ToUnixTimeMilliseconds()) is { } id ? id / RevisionSpan : 0;
     }));
 
     public Task<StoreStatus> StatusAsync(CancellationToken ct = default) => Task.FromResult(Guarded(() =>
@@ -199,15 +201,22 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         Task.FromResult<IReadOnlyList<AuditRecord>>(Guarded(() =>
         {
             using var connection = Open();
+            // A time window is an id window (times follow commit order); the time tests stay, for rows written before that held.
+            long? after = null, upTo = null;
+            if (q.From is { } from) after = LastIdAtOrBefore(connection, "audit", from - 1);
+            if (q.To is { } to && (upTo = LastIdAtOrBefore(connection, "audit", to)) is null) return [];
             return Query(connection, """
                 SELECT id, at, actor, action, outcome, namespace, key, scope, client, request_id, detail FROM audit
                 WHERE ($actor IS NULL OR actor = $actor) AND ($action IS NULL OR action = $action)
                   AND ($ns IS NULL OR namespace = $ns) AND ($key IS NULL OR key = $key)
+                  AND ($after IS NULL OR id > $after) AND ($upTo IS NULL OR id <= $upTo)
                   AND ($from IS NULL OR at >= $from) AND ($to IS NULL OR at <= $to) AND ($before IS NULL OR id < $before)
                 ORDER BY id DESC LIMIT $limit
                 """,
                 p =>
                 {
+                    p.AddWithValue("$after", (object?)after ?? DBNull.Value);
+                    p.AddWithValue("$upTo", (object?)upTo ?? DBNull.Value);
                     p.AddWithValue("$actor", (object?)q.Actor ?? DBNull.Value);
                     p.AddWithValue("$action", (object?)q.Action ?? DBNull.Value);
                     p.AddWithValue("$ns", (object?)q.Namespace ?? DBNull.Value);
@@ -441,6 +450,39 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         $"AND h.namespace = {at}.namespace AND h.key = {at}.key AND h.scope = {at}.scope";
 
     private static readonly string ChainJoin = ChangeAt("c");
+
+    /// <summary>
+    /// The largest id in <paramref name="table"/> (history or audit) whose time is at or before <paramref name="time"/>;
+    /// null when there is none. Times never go back in commit order (the engine stamps them), so those rows are a prefix
+    /// of the table, and a binary search over ids finds its end in at most about 50 seeks: an index on time would cost
+    /// every commit two more pages.
+    /// </summary>
+    private static long? LastIdAtOrBefore(SqliteConnection connection, string table, long time)
+    {
+        using var probe = connection.CreateCommand();
+        probe.CommandText = $"SELECT id, at FROM {table} WHERE id >= $id ORDER BY id LIMIT 1";
+        var from = probe.Parameters.Add("$id", SqliteType.Integer);
+        (long Id, long At)? FirstFrom(long id)
+        {
+            from.Value = id;
+            using var r = probe.ExecuteReader();
+            return r.Read() ? (r.GetInt64(0), r.GetInt64(1)) : null;
+        }
+
+        if (FirstFrom(long.MinValue) is not { } first || first.At > time) return null;
+        using var last = connection.CreateCommand();
+        last.CommandText = $"SELECT max(id) FROM {table}";
+        var (lo, hi) = (first.Id, (long)last.ExecuteScalar()!);
+        // Invariant: lo is an id at or before the time, and no id above hi is.
+        while (lo < hi)
+        {
+            var mid = lo + (hi - lo + 1) / 2;
+            var row = FirstFrom(mid)!.Value;
+            if (row.Id <= hi && row.At <= time) lo = row.Id;
+            else hi = mid - 1;
+        }
+        return lo;
+    }
 
     /// <summary>A recursive CTE <c>chain</c>: the current rows matching <paramref name="start"/>, then each one's previous changes.</summary>
     private static string Chain(string start, string descendWhile) => $"""
