@@ -14,6 +14,9 @@ internal static class JsonBytes
     /// </summary>
     public static IResult Result(Action<Utf8JsonWriter> write, int status = StatusCodes.Status200OK) => new JsonResult(write, status);
 
+    /// <summary>JSON already rendered (cached answers): written as it is, without the range and precondition logic of a file result.</summary>
+    public static IResult Ready(byte[] utf8) => new ReadyResult(utf8);
+
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
@@ -34,17 +37,23 @@ internal static class JsonBytes
 
     private sealed class JsonResult(Action<Utf8JsonWriter> write, int status) : IResult
     {
-        public Task ExecuteAsync(HttpContext context)
-        {
-            var response = context.Response;
-            response.StatusCode = status;
-            response.ContentType = "application/json";
-            // Rendered and copied with no await in between: the thread's buffer is free again before anything else runs here.
-            var bytes = Rendered(write);
-            response.ContentLength = bytes.Length;
-            response.BodyWriter.Write(bytes);
-            var flush = response.BodyWriter.FlushAsync(context.RequestAborted);
-            return flush.IsCompletedSuccessfully ? Task.CompletedTask : flush.AsTask();
-        }
+        // Rendered and copied with no await in between: the thread's buffer is free again before anything else runs here.
+        public Task ExecuteAsync(HttpContext context) => WriteAsync(context, status, Rendered(write));
+    }
+
+    private sealed class ReadyResult(byte[] utf8) : IResult
+    {
+        public Task ExecuteAsync(HttpContext context) => WriteAsync(context, StatusCodes.Status200OK, utf8);
+    }
+
+    private static Task WriteAsync(HttpContext context, int status, ReadOnlySpan<byte> json)
+    {
+        var response = context.Response;
+        response.StatusCode = status;
+        response.ContentType = "application/json";
+        response.ContentLength = json.Length;
+        response.BodyWriter.Write(json);
+        var flush = response.BodyWriter.FlushAsync(context.RequestAborted);
+        return flush.IsCompletedSuccessfully ? Task.CompletedTask : flush.AsTask();
     }
 }

@@ -96,7 +96,7 @@ internal static class SettingsEndpoints
             if (engine.Get(ns, key) is { } cached)
             {
                 context.Response.Headers.ETag = Etag.Version(cached.TargetVersion);
-                return TypedResults.Bytes(cached.Utf8Json, "application/json");
+                return JsonBytes.Ready(cached.Utf8Json);
             }
         }
         if ((Names.Check(ns, "Namespace") ?? Names.Check(key, "Key")) is { } nameError)
@@ -107,8 +107,8 @@ internal static class SettingsEndpoints
         if (setting is null) return Problems.NotFound($"'{ns}/{key}' has no value in any layer for scope {read.Chain}.");
         if (read.Reveal && await RevealAsync(context, ns, [setting]).ConfigureAwait(false) is { } denied) return denied;
         context.Response.Headers.ETag = Etag.Version(setting.TargetVersion);
-        return TypedResults.Bytes(read.Explain || read.Reveal || !read.Chain.IsGlobalOnly || read.Historical
-            ? SettingJson.Render(setting, read.Reveal) : setting.Utf8Json, "application/json");
+        return JsonBytes.Ready(read.Explain || read.Reveal || !read.Chain.IsGlobalOnly || read.Historical
+            ? SettingJson.Render(setting, read.Reveal) : setting.Utf8Json);
     }
 
     private static async Task<IResult> PutSetting(string ns, string key, HttpContext context, SettingsEngine engine)
@@ -151,7 +151,7 @@ internal static class SettingsEndpoints
         var chain = ScopeChain.TryParse(scope, out _)!;
         // What a read at that scope now gets: the next layer down, or nothing at all.
         return engine.Get(engine.Current, ns, key, chain) is { } now
-            ? TypedResults.Bytes(SettingJson.Render(now), "application/json")
+            ? JsonBytes.Ready(SettingJson.Render(now))
             : TypedResults.NoContent();
     }
 

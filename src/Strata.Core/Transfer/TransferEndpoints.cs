@@ -93,7 +93,7 @@ internal static class TransferEndpoints
         }
         if (exported.Count > 0)
             await AuditTrail.RecordAsync(request.HttpContext, "secret.export", "ok", detail: new { settings = exported }).ConfigureAwait(false);
-        if (!yaml) return TypedResults.Bytes(buffer.ToArray(), "application/json");
+        if (!yaml) return JsonBytes.Ready(buffer.ToArray());
         var document = JsonSerializer.Deserialize<JsonElement>(buffer.ToArray());
         return TypedResults.Text(YamlJson.ToYaml(document), "application/yaml", Encoding.UTF8);
     }
