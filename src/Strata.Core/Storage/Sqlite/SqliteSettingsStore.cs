@@ -201,7 +201,8 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         Task.FromResult<IReadOnlyList<AuditRecord>>(Guarded(() =>
         {
             using var connection = Open();
-            // A time window is an id window (times follow commit order); the time tests stay, for rows written before that held.
+            // A time window is an id window (times follow commit order). The time tests stay: among rows written before
+            // that held (schema < 7, a clock that stepped back), none outside the window is shown.
             long? after = null, upTo = null;
             if (q.From is { } from) after = LastIdAtOrBefore(connection, "audit", from - 1);
             if (q.To is { } to && (upTo = LastIdAtOrBefore(connection, "audit", to)) is null) return [];
