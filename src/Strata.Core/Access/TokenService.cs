@@ -177,13 +177,18 @@ internal sealed partial class TokenService : IAsyncDisposable
     private void Keep(TokenRecord token) =>
         _byHash[token.SecretHash] = (token, new StrataPrincipal(token.Name, token.Id, ParseGrants(token.Grants, $"token {token.Id}")));
 
+    // One hash object per thread: the one-shot API sets up and tears down OpenSSL's digest on every request.
+    [ThreadStatic] private static IncrementalHash? t_sha256;
+
     /// <summary>Lower-case hex SHA-256 of the secret into <paramref name="hex"/> (64 chars); false for secrets over 512 characters.</summary>
     private static bool TryHash(ReadOnlySpan<char> secret, Span<char> hex)
     {
         if (secret.Length > 512) return false;
         Span<byte> utf8 = stackalloc byte[512 * 3];
         Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(secret, utf8)], digest);
+        var sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha256.AppendData(utf8[..Encoding.UTF8.GetBytes(secret, utf8)]);
+        sha256.GetHashAndReset(digest);
         return Convert.TryToHexStringLower(digest, hex, out _);
     }
 
