@@ -41,7 +41,7 @@ declare -A rates
 for _ in $(seq "$ROUNDS"); do
   for cfg in "$@"; do
     # shellcheck disable=SC2086 # each configuration is a list of NAME=value words
-    line="$(env $cfg bash -c "$(declare -f one_run); REPO='$REPO' HARNESS='$HARNESS' PORT='$PORT' one_run")"
+    line="$(export $cfg; one_run)"
     echo "[$cfg] $line"
     rates[$cfg]+="$(sed -n 's/^rps=\([0-9.]*\).*/\1/p' <<< "$line") "
   done
