@@ -21,7 +21,7 @@ internal sealed record ChangeRecord(
 /// Everything a store holds now: the live and reset entries, the last committed revision, and the time of the last
 /// history record or audit event (Unix ms; 0 when there is none), which later commits must not go below.
 /// </summary>
-internal sealed record StoreContents(IReadOnlyList<StoredEntry> Entries, long Revision, long LastAt = 0);
+internal sealed record StoreContents(IReadOnlyList<StoredEntry> Entries, long Revision, long LastAt);
 
 /// <summary>Filters for history reads; newest first, at most <see cref="Limit"/> records.</summary>
 internal sealed record HistoryQuery(
