@@ -27,7 +27,7 @@ public class SecurityBenchmarks
         _tokens.InitializeAsync(_dir, Token, work => work(), CancellationToken.None).GetAwaiter().GetResult();
         _ring = new DataKeyRing();
         _ring.Add("kbench", RandomNumberGenerator.GetBytes(32), active: true);
-        _envelope = _ring.Protect("billing", "api_key", "global", "\"sk-live-0123456789abcdef0123456789\"");
+        _envelope = _ring.Protect("billing", "api_key", "global", 1, "\"sk-live-0123456789abcdef0123456789\"");
     }
 
     [GlobalCleanup]
@@ -44,5 +44,5 @@ public class SecurityBenchmarks
 
     /// <summary>Decrypting one stored secret (AES-256-GCM, bound to its setting).</summary>
     [Benchmark]
-    public int DecryptOneSecret() => _ring.Unprotect("billing", "api_key", "global", _envelope).Length;
+    public int DecryptOneSecret() => _ring.Unprotect("billing", "api_key", "global", 1, _envelope).Length;
 }

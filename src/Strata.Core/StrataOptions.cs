@@ -56,6 +56,13 @@ public sealed class StrataOptions
     /// <summary>A file holding the master key (base64 of 32 bytes), used when <c>STRATA_MASTER_KEY</c> is not set.</summary>
     public string? MasterKeyFile { get; set; }
 
+    /// <summary>
+    /// Settings (<c>namespace/key</c>) that are stored encrypted but are no longer defined sensitive, and that an
+    /// operator releases at this start: their values and history are decrypted and kept in clear, and each is audited
+    /// (<c>secret.declassify</c>). Without it such a start is refused. Remove the entry once the start has run.
+    /// </summary>
+    public IList<string>? Declassify { get; set; }
+
     /// <summary>How many stored secrets a key rotation re-encrypts per transaction. Default 500.</summary>
     public int KeyRotationBatchSize { get; set; } = 500;
 

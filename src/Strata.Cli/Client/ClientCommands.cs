@@ -190,10 +190,10 @@ internal static class ClientCommands
             var (body, code) = await client.SendAsync(HttpMethod.Delete,
                 $"api/v1/settings/{E(r.GetValue(ns))}/{E(r.GetValue(key))}{Query(("scope", r.GetValue(scope)))}", ct: ct);
             if (body is null) return code;
-            var node = body.Length == 0 ? null : JsonNode.Parse(body);
-            await client.Out.WriteLineAsync(node is null
-                ? $"{r.GetValue(ns)}/{r.GetValue(key)} reset; no layer has a value now"
-                : $"{node["namespace"]}/{node["key"]} reset; now {node["value"]!.ToJsonString()} from {node["source"]}");
+            var node = JsonNode.Parse(body)!;
+            await client.Out.WriteLineAsync(node["reset"]!.GetValue<bool>()
+                ? $"{node["namespace"]}/{node["key"]}@{node["scope"]} reset (version {node["version"]}, revision {node["revision"]})"
+                : $"{node["namespace"]}/{node["key"]} has no override at scope {node["scope"]}; nothing changed");
             return code;
         }));
         return command;

@@ -12,6 +12,8 @@ namespace Strata.Access;
 /// <summary><c>/api/v1/tokens</c>: create (the secret is shown once), list, revoke. Admin on <c>*</c> only.</summary>
 internal static class TokenEndpoints
 {
+    private static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(100 * 365);
+
     public static void MapTokens(this RouteGroupBuilder api)
     {
         var tokens = api.MapGroup("/tokens").WithTags("Tokens").Requires(Permission.Admin, global: true);
@@ -58,7 +60,9 @@ internal static class TokenEndpoints
         {
             if (!DurationParser.TryParse(expiresIn, out var span) || span <= TimeSpan.Zero)
                 return Problems.BadRequest("expiresIn", "type", "'expiresIn' must be a duration such as \"30d\" or \"12h\".");
-            expiresAt = DateTimeOffset.UtcNow.Add(span).ToUnixTimeMilliseconds();
+            if (span > MaxLifetime)
+                return Problems.BadRequest("expiresIn", "max", $"'expiresIn' can be at most {MaxLifetime.TotalDays:0} days; leave it out for a token that does not expire.");
+            expiresAt = engine.Now + (long)span.TotalMilliseconds;
         }
         if (problem is not null) return problem;
 

@@ -58,38 +58,61 @@ internal static class ConfigStoreEndpoints
     {
         var (body, problem) = await RequestJson.ReadAsync(context, engine.Options).ConfigureAwait(false);
         if (problem is not null) return problem;
-        await engine.CommitAsync(AuditTrail.Changes(context, [new Change(ns, key, Scope.Global, body, Etag.ExpectedVersion(context.Request))])).ConfigureAwait(false);
-        // A layer order without overrides can leave a stored value unread; say so rather than guess.
-        if (engine.Get(ns, key) is not { } setting) return TypedResults.NoContent();
-        context.Response.Headers.ETag = Etag.Version(setting.TargetVersion);
-        return JsonBytes.Result(w => WriteItem(w, setting));
+        if (!Etag.TryExpectedVersion(context.Request, out var expected, out problem)) return problem!;
+        var result = await engine.CommitAsync(AuditTrail.Changes(context, [new Change(ns, key, Scope.Global, body, expected)])).ConfigureAwait(false);
+        var applied = result.Applied[0];
+        context.Response.Headers.ETag = Etag.Version(applied.Version);
+        // What a read gets can differ from what was written (a higher layer may win): only a reader is told.
+        if (AccessControl.Principal(context).Can(Permission.Read, ns) && engine.Get(ns, key) is { } setting)
+            return JsonBytes.Result(w => WriteItem(w, setting));
+        var sensitive = engine.Registry.IsSensitive(applied.Namespace, applied.Key);
+        return JsonBytes.Result(w => WriteItem(w, applied, body, sensitive));
     }
 
     private static async Task<IResult> Delete(string ns, string key, HttpContext context, SettingsEngine engine)
     {
-        var result = await engine.CommitAsync(AuditTrail.Changes(context, [new Change(ns, key, Scope.Global, null, Etag.ExpectedVersion(context.Request))])).ConfigureAwait(false);
+        if (!Etag.TryExpectedVersion(context.Request, out var expected, out var problem)) return problem!;
+        var result = await engine.CommitAsync(AuditTrail.Changes(context, [new Change(ns, key, Scope.Global, null, expected)])).ConfigureAwait(false);
         return result.Applied.Count == 0
             ? Problems.NotFound($"Config '{ns}/{key}' has no stored value to delete.")
             : TypedResults.NoContent();
     }
 
+    /// <summary>
+    /// Seed 003's snapshot: every resolved value the caller may read. Masking never changes the shape of the data: a
+    /// secret keeps its key with the mask as its value, and <c>masked</c>, beside the map, lists those keys.
+    /// </summary>
     private static IResult Snapshot(SettingsEngine engine, HttpContext context)
     {
         var snapshot = engine.Current;
         var etag = Etag.Revision(snapshot.Revision);
         context.Response.Headers.ETag = etag;
-        if (Etag.NoneMatch(context.Request, etag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        if (Etag.NoneMatch(context.Request, etag, out var badTag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        if (badTag is not null) return badTag;
         var home = engine.Options.ConfigStoreNamespace;
         var principal = AccessControl.Principal(context);
         return JsonBytes.Result(w =>
         {
+            var masked = new List<string>();
             w.WriteStartObject();
             w.WriteNumber("version", snapshot.Revision);
             w.WriteStartObject("config");
             foreach (var ns in engine.NamespaceNames(snapshot).Where(n => principal.Can(Permission.Read, n)))
                 foreach (var s in engine.GetNamespace(snapshot, ns, ScopeChain.GlobalOnly))
-                    SettingJson.WriteValue(w, Names.Comparer.Equals(ns, home) ? s.Key : $"{s.Namespace}/{s.Key}", s.Value, s.Sensitive);
+                {
+                    var name = Names.Comparer.Equals(ns, home) ? s.Key : $"{s.Namespace}/{s.Key}";
+                    w.WritePropertyName(name);
+                    if (s.Sensitive)
+                    {
+                        w.WriteStringValue(SettingJson.Mask);
+                        masked.Add(name);
+                    }
+                    else s.Value.WriteTo(w);
+                }
             w.WriteEndObject();
+            w.WriteStartArray("masked");
+            foreach (var name in masked) w.WriteStringValue(name);
+            w.WriteEndArray();
             w.WriteEndObject();
         });
     }
@@ -155,6 +178,21 @@ internal static class ConfigStoreEndpoints
             w.WriteNull("updated_at");
         }
         w.WriteString("source", SettingJson.LayerName(s.Source));
+        w.WriteEndObject();
+    }
+
+    /// <summary>The record of a value just written, from the write itself (for a caller who may not read).</summary>
+    private static void WriteItem(Utf8JsonWriter w, AppliedChange a, JsonElement value, bool sensitive)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", StableId(a.Namespace, a.Key));
+        w.WriteString("namespace", a.Namespace);
+        w.WriteString("key", a.Key);
+        SettingJson.WriteValue(w, "value", value, sensitive);
+        w.WriteNumber("version", a.Version);
+        w.WriteString("created_at", SettingJson.Time(a.CreatedAt));
+        w.WriteString("updated_at", SettingJson.Time(a.UpdatedAt));
+        w.WriteString("source", SettingJson.LayerName(SettingLayer.Override));
         w.WriteEndObject();
     }
 

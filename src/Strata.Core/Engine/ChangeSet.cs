@@ -21,6 +21,12 @@ internal sealed record ChangeSet(IReadOnlyList<Change> Changes, string Actor, st
 {
     public string? Client { get; init; }
     public string? RequestId { get; init; }
+
+    /// <summary>
+    /// Leave out changes that set a key to the value it already has (imports, rollbacks): no version, no history, no
+    /// event for them. A sensitive setting is never compared, so each of its writes is a change.
+    /// </summary>
+    public bool SkipUnchanged { get; init; }
 }
 
 /// <summary>What a change became: its new per-key version and times (Unix ms).</summary>

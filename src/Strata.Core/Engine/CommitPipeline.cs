@@ -173,7 +173,7 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
                 request.Completion.TrySetException(conflict);
                 continue;
             }
-            var effective = request.Set.Changes.Where(c => c.Value is not null || Current(c, snapshot, working) is { IsLive: true }).ToList();
+            var effective = request.Set.Changes.Where(c => Changes(c, request.Set.SkipUnchanged, snapshot, working)).ToList();
             foreach (var a in request.Audit) audit.Add(a.At == now ? a : a with { At = now });
             if (effective.Count == 0)
             {
@@ -238,6 +238,14 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
                 return new VersionConflictException(change.Namespace, change.Key, change.Scope, expected, current);
         }
         return null;
+    }
+
+    /// <summary>Whether a change does anything: a reset only of a live override; a write always, unless skipping unchanged values.</summary>
+    private bool Changes(Change c, bool skipUnchanged, Snapshot snapshot, Dictionary<(string, string), KeyState> working)
+    {
+        var current = Current(c, snapshot, working);
+        if (c.Value is null) return current is { IsLive: true };
+        return !skipUnchanged || current is not { IsLive: true } || current.Json != c.Json || _isSensitive(c.Namespace, c.Key);
     }
 
     private static StoredValue? Current(Change c, Snapshot snapshot, Dictionary<(string, string), KeyState> working) =>

@@ -37,7 +37,7 @@ internal sealed class SettingsEngine : IAsyncDisposable
             throw new DefinitionException($"LayerOrder names a layer twice: {string.Join(", ", order)}.");
         Resolver = new Resolver(Registry, environment, order);
         var master = MasterKey.Load(variables[MasterKey.Variable] as string, options.MasterKeyFile);
-        Secrets = new SecretKeeper(store, Registry, master, options.KeyRotationBatchSize, time, logger);
+        Secrets = new SecretKeeper(store, Registry, master, options.KeyRotationBatchSize, [.. options.Declassify ?? []], time, logger);
         Tokens = new TokenService(store, [.. options.AnonymousGrants ?? []], time, logger);
         _adminToken = variables[TokenService.AdminTokenVariable] as string;
         foreach (var setting in Registry.All)
@@ -62,6 +62,7 @@ internal sealed class SettingsEngine : IAsyncDisposable
         var contents = await Store.LoadAsync(ct).ConfigureAwait(false);
         _snapshots.Current = Load(contents);
         _pipeline = new CommitPipeline(Store, _snapshots, Feed, _time, _logger, Secrets.Seal, Load, Registry.IsSensitive, contents.LastAt);
+        if (Secrets.StartupEvents.Count > 0) await _pipeline.AuditAsync(Secrets.StartupEvents).ConfigureAwait(false);
     }
 
     /// <summary>Resolves one key. The global-only chain without explain is served from caches: no allocation.</summary>
@@ -140,9 +141,9 @@ internal sealed class SettingsEngine : IAsyncDisposable
         return Snapshot.From(entries.Select(Secrets.Open), revision);
     }
 
-    /// <summary>History with secrets decrypted (callers mask them for output).</summary>
+    /// <summary>History with secrets decrypted (callers mask them for output); a record that cannot be is marked <see cref="ChangeRecord.Unreadable"/>.</summary>
     public async Task<IReadOnlyList<ChangeRecord>> HistoryAsync(HistoryQuery query, CancellationToken ct = default) =>
-        (await Store.HistoryAsync(query, ct).ConfigureAwait(false)).Select(Secrets.Open).ToList();
+        (await Store.HistoryAsync(query, ct).ConfigureAwait(false)).Select(Secrets.TryOpen).ToList();
 
     public async ValueTask DisposeAsync()
     {

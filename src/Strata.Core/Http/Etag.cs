@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
 
 namespace Strata.Http;
 
@@ -15,20 +16,56 @@ internal static class Etag
     public static string Revision(long revision) => $"\"r{revision}\"";
 
     /// <summary>
-    /// The version an <c>If-Match</c> header demands: null when absent or <c>*</c>. A malformed header yields a
-    /// version that can never match (-1), so the write is refused rather than applied unconditionally.
+    /// The version an <c>If-Match</c> header demands: null when absent or <c>*</c>. A well-formed tag that is not a
+    /// version (another resource's) can never match, so it demands -1 and the write is refused with 412. A header that
+    /// is not entity-tag syntax is the caller's mistake: false, with the 400 problem.
     /// </summary>
-    public static long? ExpectedVersion(HttpRequest request)
+    public static bool TryExpectedVersion(HttpRequest request, out long? version, out IResult? problem)
     {
-        var header = request.Headers.IfMatch.ToString().Trim();
-        if (header.Length == 0 || header == "*") return null;
-        if (header.StartsWith("W/", StringComparison.Ordinal)) header = header[2..];
-        return long.TryParse(header.Trim('"'), System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : -1;
+        version = null;
+        problem = null;
+        var header = request.Headers.IfMatch;
+        if (header.Count == 0) return true;
+        if (!EntityTagHeaderValue.TryParseStrictList(header, out var tags) || tags.Count == 0)
+        {
+            problem = Malformed("If-Match");
+            return false;
+        }
+        if (tags.Count == 1 && IsAny(tags[0])) return true;
+        if (tags.Count > 1)
+        {
+            problem = Problems.BadRequest("If-Match", "shape", "If-Match must hold one ETag (a key's version, e.g. \"3\") or *.");
+            return false;
+        }
+        var tag = tags[0].Tag.AsSpan()[1..^1];
+        version = long.TryParse(tag, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : -1;
+        return true;
     }
 
-    public static bool NoneMatch(HttpRequest request, string etag) =>
-        request.Headers.IfNoneMatch.Any(v => v is not null && (v == "*" || v.Split(',').Any(p => p.Trim() == etag)));
+    /// <summary>
+    /// Whether <c>If-None-Match</c> matches <paramref name="etag"/> (weak comparison, as RFC 9110 says for it); a
+    /// header that is not entity-tag syntax yields the 400 problem.
+    /// </summary>
+    public static bool NoneMatch(HttpRequest request, string etag, out IResult? problem)
+    {
+        problem = null;
+        var header = request.Headers.IfNoneMatch;
+        if (header.Count == 0) return false;
+        if (!EntityTagHeaderValue.TryParseStrictList(header, out var tags) || tags.Count == 0)
+        {
+            problem = Malformed("If-None-Match");
+            return false;
+        }
+        foreach (var tag in tags)
+            if (IsAny(tag) || tag.Tag.Equals(etag, StringComparison.Ordinal)) return true;
+        return false;
+    }
 
     public static void SetRevision(HttpResponse response, long revision) =>
         response.Headers["Strata-Revision"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static bool IsAny(EntityTagHeaderValue tag) => tag.Tag.Equals("*", StringComparison.Ordinal);
+
+    private static IResult Malformed(string header) => Problems.BadRequest(header, "type",
+        $"{header} must be * or a list of quoted ETags such as \"3\" (as the ETag header gives them).");
 }

@@ -70,7 +70,10 @@ internal static class HistoryEndpoints
             return Problems.BadRequest("to", "type", "'to' must be a revision number.");
         var before = await engine.SnapshotAtAsync(ns, from.Value, request.HttpContext.RequestAborted).ConfigureAwait(false);
         var after = await engine.SnapshotAtAsync(ns, to!.Value, request.HttpContext.RequestAborted).ConfigureAwait(false);
-        var changes = Compare(before, after, ns);
+        // A secret compared in clear would answer "is it still X?" to anyone who can write X: without reveal, every
+        // write of a sensitive setting is a change, equal value or not.
+        var inClear = AccessControl.Principal(request.HttpContext).Can(Permission.Reveal, ns);
+        var changes = Compare(before, after, ns, key => !inClear && engine.Registry.IsSensitive(ns, key));
         return JsonBytes.Result(w =>
         {
             w.WriteStartObject();
@@ -110,9 +113,11 @@ internal static class HistoryEndpoints
         var records = await engine.HistoryAsync(new HistoryQuery(ns, key, scope, Limit: int.MaxValue), context.RequestAborted).ConfigureAwait(false);
         var target = records.FirstOrDefault(r => r.Version == version);
         if (target is null) return Problems.NotFound($"'{ns}/{key}' at scope {scope} has no version {version}.");
+        if (target.Unreadable is { } unreadable) return Problems.SecretUnreadable(unreadable, StatusCodes.Status409Conflict);
         var currentVersion = records.Count > 0 ? records[0].Version : 0;
         JsonElement? value = target.NewValue is null ? null : JsonSerializer.Deserialize<JsonElement>(target.NewValue);
-        var result = await engine.CommitAsync(AuditTrail.Changes(context, [new Change(ns, key, scope, value, currentVersion)], comment)).ConfigureAwait(false);
+        var change = new Change(ns, key, scope, value, currentVersion);
+        var result = await engine.CommitAsync(AuditTrail.Changes(context, [change], comment) with { SkipUnchanged = true }).ConfigureAwait(false);
         return SettingsEndpoints.CommitJson(result);
     }
 
@@ -130,7 +135,7 @@ internal static class HistoryEndpoints
 
         var now = engine.Current;
         var then = await engine.SnapshotAtAsync(ns, revision, context.RequestAborted).ConfigureAwait(false);
-        var changes = Compare(now, then, ns)
+        var changes = Compare(now, then, ns, key => engine.Registry.IsSensitive(ns, key))
             .Select(c => new Change(ns, c.Key, c.Scope,
                 c.New is null ? null : JsonSerializer.Deserialize<JsonElement>(c.New),
                 now.Find(ns, c.Key)?.At(c.Scope)?.Version ?? 0))
@@ -140,20 +145,25 @@ internal static class HistoryEndpoints
         return SettingsEndpoints.CommitJson(result);
     }
 
-    /// <summary>Overrides whose live value differs between two snapshots of one namespace (null = none).</summary>
-    private static List<(string Key, string Scope, string? Old, string? New)> Compare(Snapshot from, Snapshot to, string ns)
+    /// <summary>
+    /// Overrides whose live value differs between two snapshots of one namespace (null = none). Keys for which
+    /// <paramref name="byWrite"/> is true differ when a different write set them, whatever the values.
+    /// </summary>
+    private static List<(string Key, string Scope, string? Old, string? New)> Compare(Snapshot from, Snapshot to, string ns, Func<string, bool> byWrite)
     {
-        var keys = new Dictionary<(string, string), (string Key, string Scope, string? Old, string? New)>();
+        var keys = new Dictionary<(string, string), (string Key, string Scope, StoredValue? Old, StoredValue? New)>();
         foreach (var state in from.Namespace(ns)?.All ?? [])
             foreach (var v in state.Values.Where(v => v.IsLive))
-                keys[(state.Key.ToLowerInvariant(), v.Scope.ToLowerInvariant())] = (state.Key, v.Scope, v.Json, null);
+                keys[(state.Key.ToLowerInvariant(), v.Scope.ToLowerInvariant())] = (state.Key, v.Scope, v, null);
         foreach (var state in to.Namespace(ns)?.All ?? [])
             foreach (var v in state.Values.Where(v => v.IsLive))
             {
                 var id = (state.Key.ToLowerInvariant(), v.Scope.ToLowerInvariant());
-                keys[id] = keys.TryGetValue(id, out var old) ? old with { New = v.Json } : (state.Key, v.Scope, null, v.Json);
+                keys[id] = keys.TryGetValue(id, out var old) ? old with { New = v } : (state.Key, v.Scope, null, v);
             }
-        return keys.Values.Where(c => c.Old != c.New)
+        return keys.Values
+            .Where(c => c.Old is null || c.New is null || (byWrite(c.Key) ? c.Old.Revision != c.New.Revision : c.Old.Json != c.New.Json))
+            .Select(c => (c.Key, c.Scope, c.Old?.Json, c.New?.Json))
             .OrderBy(c => c.Key, StringComparer.OrdinalIgnoreCase).ThenBy(c => c.Scope, StringComparer.OrdinalIgnoreCase).ToList();
     }
 

@@ -47,6 +47,16 @@ internal static class Problems
         statusCode: StatusCodes.Status413PayloadTooLarge,
         type: "urn:strata:problem:too-large");
 
+    public static ProblemHttpResult UnsupportedMediaType(string sent, string expected) => TypedResults.Problem(
+        title: "The body's media type is not supported",
+        detail: $"The body is sent as '{Naming.Names.Truncate(sent)}'; send it as {expected} (Content-Type header).",
+        statusCode: StatusCodes.Status415UnsupportedMediaType,
+        type: "urn:strata:problem:unsupported-media-type");
+
+    /// <summary>A stored secret cannot be decrypted: the message names the setting and key id, never a value.</summary>
+    public static ProblemHttpResult SecretUnreadable(string detail, int status = StatusCodes.Status500InternalServerError) =>
+        TypedResults.Problem(title: "A stored secret cannot be decrypted", detail: detail, statusCode: status, type: "urn:strata:problem:secret-unreadable");
+
     public static ProblemHttpResult Unavailable(string detail) => TypedResults.Problem(
         title: "The store is unavailable",
         detail: detail,

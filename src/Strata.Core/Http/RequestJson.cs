@@ -1,16 +1,23 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Strata.Http;
 
-/// <summary>Reads a request body as JSON within the configured size and depth limits.</summary>
+/// <summary>
+/// Reads a request body as JSON within the configured size and depth limits. Only JSON is taken as it was sent: a
+/// body declared as another media type is 415; invalid UTF-8, lone surrogates and duplicate member names are 400,
+/// never repaired or silently resolved.
+/// </summary>
 internal static class RequestJson
 {
     /// <summary>The parsed body, or a problem result explaining why there is none.</summary>
-    public static async Task<(JsonElement Body, IResult? Problem)> ReadAsync(HttpContext context, StrataOptions options)
+    public static async Task<(JsonElement Body, IResult? Problem)> ReadAsync(HttpContext context, StrataOptions options, string accepted = "application/json")
     {
+        if (!IsJsonContentType(context.Request.ContentType))
+            return (default, Problems.UnsupportedMediaType(context.Request.ContentType!, accepted));
         var limit = options.MaxRequestBodyBytes;
         if (context.Request.ContentLength > limit) return (default, Problems.TooLarge(limit));
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
@@ -52,6 +59,20 @@ internal static class RequestJson
         }
     }
 
+    /// <summary>
+    /// True for a JSON media type (<c>application/json</c>, <c>application/*+json</c>) and for none at all: RFC 9110
+    /// lets a recipient examine an unlabelled body, and JSON is the only thing it is examined as.
+    /// </summary>
+    public static bool IsJsonContentType(string? contentType)
+    {
+        if (string.IsNullOrWhiteSpace(contentType)) return true;
+        var media = contentType.AsSpan();
+        if (media.IndexOf(';') is var semicolon and >= 0) media = media[..semicolon];
+        media = media.Trim();
+        return media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || (media.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && media.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>Parses JSON into an element of its own (not tied to <paramref name="utf8"/>), or a problem.</summary>
     public static (JsonElement Body, IResult? Problem) Parse(ReadOnlyMemory<byte> utf8, int maxDepth)
     {
@@ -62,19 +83,63 @@ internal static class RequestJson
 
     private static (JsonDocument? Document, IResult? Problem) TryParse(ReadOnlyMemory<byte> utf8, int maxDepth)
     {
+        // The parser would store invalid UTF-8 as U+FFFD: the value kept would not be the value sent.
+        if (!Utf8.IsValid(utf8.Span))
+            return (null, Problems.BadRequest("body", "json", "The body is not valid UTF-8."));
+        JsonDocument document;
         try
         {
-            return (JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = maxDepth }), null);
+            document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = maxDepth, AllowDuplicateProperties = false });
         }
         catch (JsonException e) when (e.Message.Contains("maximum configured depth", StringComparison.Ordinal))
         {
             return (null, Problems.BadRequest("body", "maxDepth", $"The JSON is nested deeper than the limit of {maxDepth} levels."));
+        }
+        catch (JsonException e) when (e.Message.StartsWith("Duplicate property", StringComparison.Ordinal))
+        {
+            return (null, Problems.BadRequest("body", "duplicate", $"The JSON has an object with a member named twice: '{Naming.Names.Truncate(e.Message.Split('\'')[1])}'."));
         }
         catch (JsonException e)
         {
             var where = e.LineNumber is { } line ? $" at line {line + 1}, position {e.BytePositionInLine + 1}" : "";
             return (null, Problems.BadRequest("body", "json", $"The body is not valid JSON{where}."));
         }
+        if (HasLoneSurrogate(utf8.Span))
+        {
+            document.Dispose();
+            return (null, Problems.BadRequest("body", "json", "The JSON has a \\u escape of half a surrogate pair, which is not a character."));
+        }
+        return (document, null);
+    }
+
+    /// <summary>
+    /// Whether valid JSON text escapes a surrogate without its other half (<c>"\ud800"</c>): such a string is no
+    /// Unicode text, and nothing can write it again. In valid JSON a backslash only ever starts an escape.
+    /// </summary>
+    private static bool HasLoneSurrogate(ReadOnlySpan<byte> json)
+    {
+        var expectLow = false;
+        for (var i = json.IndexOf((byte)'\\'); i >= 0 && i + 1 < json.Length;)
+        {
+            var isUnicode = json[i + 1] == (byte)'u';
+            var unit = isUnicode ? Hex(json.Slice(i + 2, 4)) : -1;
+            var isLow = unit is >= 0xDC00 and <= 0xDFFF;
+            if (expectLow != isLow) return true;
+            expectLow = unit is >= 0xD800 and <= 0xDBFF;
+            var next = i + (isUnicode ? 6 : 2);
+            // A high surrogate's partner must follow at once, as the very next escape.
+            if (expectLow && (next >= json.Length || json[next] != (byte)'\\')) return true;
+            var rest = json[next..].IndexOf((byte)'\\');
+            i = rest < 0 ? -1 : next + rest;
+        }
+        return expectLow;
+    }
+
+    private static int Hex(ReadOnlySpan<byte> digits)
+    {
+        var value = 0;
+        foreach (var d in digits) value = value * 16 + (char.IsAsciiDigit((char)d) ? d - '0' : (d | 0x20) - 'a' + 10);
+        return value;
     }
 
     private sealed class ParsedBody(JsonDocument document, byte[] buffer) : IDisposable

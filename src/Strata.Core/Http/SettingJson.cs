@@ -62,6 +62,8 @@ internal static class SettingJson
 
     public static void WriteHistory(Utf8JsonWriter w, ChangeRecord r, bool sensitive)
     {
+        // An unreadable record still holds envelopes: never shown, whatever today's definitions say.
+        sensitive |= r.Unreadable is not null;
         w.WriteStartObject();
         w.WriteNumber("revision", r.Revision);
         w.WriteString("namespace", r.Namespace);
@@ -74,6 +76,7 @@ internal static class SettingJson
         w.WriteString("actor", r.Actor);
         w.WriteString("at", Time(r.At));
         if (r.Comment is not null) w.WriteString("comment", r.Comment);
+        if (r.Unreadable is not null) w.WriteString("unreadable", r.Unreadable);
         w.WriteEndObject();
     }
 

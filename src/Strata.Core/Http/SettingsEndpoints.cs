@@ -68,7 +68,8 @@ internal static class SettingsEndpoints
         var etag = $"\"r{snapshot.Revision}-{read.Chain}{(read.Explain ? "-x" : "")}\"";
         context.Response.Headers.ETag = etag;
         Etag.SetRevision(context.Response, snapshot.Revision);
-        if (Etag.NoneMatch(context.Request, etag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        if (Etag.NoneMatch(context.Request, etag, out var badTag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        if (badTag is not null) return badTag;
 
         var settings = engine.GetNamespace(snapshot, ns, read.Chain, read.Explain);
         if (read.Reveal && await RevealAsync(context, ns, settings).ConfigureAwait(false) is { } denied) return denied;
@@ -121,7 +122,8 @@ internal static class SettingsEndpoints
         var comment = RequestJson.OptionalString(body, "comment", out problem);
         if (problem is not null) return problem;
 
-        var change = new Change(ns, key, context.Request.Query["scope"].ToString(), value, Etag.ExpectedVersion(context.Request));
+        if (!Etag.TryExpectedVersion(context.Request, out var expected, out problem)) return problem!;
+        var change = new Change(ns, key, context.Request.Query["scope"].ToString(), value, expected);
         var result = await engine.CommitAsync(AuditTrail.Changes(context, [change], comment)).ConfigureAwait(false);
         var applied = result.Applied[0];
         context.Response.Headers.ETag = Etag.Version(applied.Version);
@@ -142,17 +144,29 @@ internal static class SettingsEndpoints
         }, applied.Version == 1 ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 
+    /// <summary>
+    /// Removes the override at one scope. The answer says what the write did, never a value: a caller may write
+    /// without being allowed to read, and what a read now gets is a read.
+    /// </summary>
     private static async Task<IResult> ResetSetting(string ns, string key, HttpContext context, SettingsEngine engine)
     {
-        var scope = context.Request.Query["scope"].ToString();
-        var change = new Change(ns, key, scope, null, Etag.ExpectedVersion(context.Request));
+        if (!Etag.TryExpectedVersion(context.Request, out var expected, out var problem)) return problem!;
+        var change = new Change(ns, key, context.Request.Query["scope"].ToString(), null, expected);
         var result = await engine.CommitAsync(AuditTrail.Changes(context, [change])).ConfigureAwait(false);
         Etag.SetRevision(context.Response, result.Revision);
-        var chain = ScopeChain.TryParse(scope, out _)!;
-        // What a read at that scope now gets: the next layer down, or nothing at all.
-        return engine.Get(engine.Current, ns, key, chain) is { } now
-            ? JsonBytes.Ready(SettingJson.Render(now))
-            : TypedResults.NoContent();
+        var applied = result.Applied.Count > 0 ? result.Applied[0] : null;
+        if (applied is not null) context.Response.Headers.ETag = Etag.Version(applied.Version);
+        return JsonBytes.Result(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("namespace", applied?.Namespace ?? ns);
+            w.WriteString("key", applied?.Key ?? key);
+            w.WriteString("scope", applied?.Scope ?? Scope.TryNormalize(change.Scope, out _));
+            w.WriteBoolean("reset", applied is not null);
+            if (applied is not null) w.WriteNumber("version", applied.Version);
+            w.WriteNumber("revision", result.Revision);
+            w.WriteEndObject();
+        });
     }
 
     private static async Task<IResult> Patch(HttpContext context, SettingsEngine engine)

@@ -26,8 +26,7 @@ internal sealed class StrataExceptionFilter : IEndpointFilter
         catch (SecretException e)
         {
             // Not the caller's mistake: a stored secret was altered or its key is gone. Say which; never a value.
-            return TypedResults.Problem(title: "A stored secret cannot be decrypted", detail: e.Message,
-                statusCode: StatusCodes.Status500InternalServerError, type: "urn:strata:problem:secret-unreadable");
+            return Problems.SecretUnreadable(e.Message);
         }
         catch (StoreUnavailableException e)
         {

@@ -4,13 +4,23 @@ using System.Text;
 namespace Strata.Security;
 
 /// <summary>
-/// The unwrapped data keys, and the envelope format of an encrypted value: <c>$enc:1:{keyId}:{base64}</c>. An
+/// The unwrapped data keys, and the envelope format of an encrypted value: <c>$enc:2:{keyId}:{base64}</c>. An
 /// envelope is never valid JSON, so a stored text is unambiguously either a plain JSON value or a secret. The
-/// associated data binds each ciphertext to its namespace, key and scope: moved anywhere else it fails to decrypt.
+/// associated data binds each ciphertext to its namespace, key, scope and version: copied onto another setting, or
+/// onto a later version of the same one (a replay of an old value), it fails to decrypt.
 /// </summary>
 internal sealed class DataKeyRing
 {
-    private const string Prefix = "$enc:1:";
+    /// <summary>What every envelope starts with, whatever its format.</summary>
+    public const string AnyEnvelope = "$enc:";
+
+    private const string Current = "$enc:2:";
+
+    /// <summary>
+    /// Envelopes of schema 7 and before: their associated data left out the version. They are only ever read to be
+    /// upgraded, at start-up, before anything is served (<see cref="Upgrade"/>).
+    /// </summary>
+    public const string Legacy = "$enc:1:";
 
     // Read by the commit loop, request threads and the rotation task at once.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _keys = new(StringComparer.Ordinal);
@@ -26,34 +36,43 @@ internal sealed class DataKeyRing
 
     public void Remove(string id) => _keys.TryRemove(id, out _);
 
-    public static bool IsProtected(string? text) => text is not null && text.StartsWith(Prefix, StringComparison.Ordinal);
+    public static bool IsProtected(string? text) => text is not null && text.StartsWith(AnyEnvelope, StringComparison.Ordinal);
 
-    public static string LikePattern(string keyId) => $"{Prefix}{keyId}:%";
+    /// <summary>The start of every envelope sealed with data key <paramref name="keyId"/>.</summary>
+    public static string EnvelopePrefix(string keyId) => $"{Current}{keyId}:";
 
-    public string Protect(string ns, string key, string scope, string json)
+    public string Protect(string ns, string key, string scope, long version, string json)
     {
         var id = ActiveId ?? throw new InvalidOperationException("No active data key.");
-        var sealedData = SecretCipher.Encrypt(_keys[id], Encoding.UTF8.GetBytes(json), AssociatedData(ns, key, scope));
-        return $"{Prefix}{id}:{Convert.ToBase64String(sealedData)}";
+        var sealedData = SecretCipher.Encrypt(_keys[id], Encoding.UTF8.GetBytes(json), AssociatedData(ns, key, scope, version));
+        return $"{Current}{id}:{Convert.ToBase64String(sealedData)}";
     }
 
     /// <summary>Plain JSON is returned as it is; an envelope is decrypted or a <see cref="SecretException"/> says why not.</summary>
-    public string Unprotect(string ns, string key, string scope, string text)
+    public string Unprotect(string ns, string key, string scope, long version, string text)
     {
         if (!IsProtected(text)) return text;
-        var rest = text.AsSpan(Prefix.Length);
-        var colon = rest.IndexOf(':');
         var where = $"{ns}/{key}@{scope}";
-        if (colon <= 0) throw new SecretException($"The stored secret of {where} is malformed.");
-        var id = rest[..colon].ToString();
-        if (!_keys.TryGetValue(id, out var dataKey))
-            throw new SecretException($"The secret of {where} is encrypted with data key {id}, which is not available.");
-        byte[] sealedData;
-        try { sealedData = Convert.FromBase64String(rest[(colon + 1)..].ToString()); }
-        catch (FormatException) { throw new SecretException($"The stored secret of {where} (data key {id}) is malformed."); }
-        var plaintext = SecretCipher.Decrypt(dataKey, sealedData, AssociatedData(ns, key, scope))
-            ?? throw new SecretException($"The secret of {where} failed authentication with data key {id}: it was altered or moved from another setting.");
-        return Encoding.UTF8.GetString(plaintext);
+        if (!text.StartsWith(Current, StringComparison.Ordinal))
+            throw new SecretException($"The stored secret of {where} (version {version}) is in an envelope format this version does not read.");
+        return Open(text.AsSpan(Current.Length), where, version, AssociatedData(ns, key, scope, version));
+    }
+
+    /// <summary>A legacy envelope re-sealed in the current format; any other text as it is.</summary>
+    public string Upgrade(string ns, string key, string scope, long version, string text)
+    {
+        if (!text.StartsWith(Legacy, StringComparison.Ordinal)) return text;
+        var json = Open(text.AsSpan(Legacy.Length), $"{ns}/{key}@{scope}", version, $"strata-value:{ns.ToLowerInvariant()}/{key.ToLowerInvariant()}@{scope.ToLowerInvariant()}");
+        return Protect(ns, key, scope, version, json);
+    }
+
+    /// <summary>The data key an envelope is sealed with; null for plain JSON.</summary>
+    public static string? KeyIdOf(string text)
+    {
+        if (!text.StartsWith(AnyEnvelope, StringComparison.Ordinal) || text.Length < Current.Length) return null;
+        var rest = text.AsSpan(Current.Length);
+        var colon = rest.IndexOf(':');
+        return colon <= 0 ? null : rest[..colon].ToString();
     }
 
     public static string NewKeyId() => "k" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
@@ -68,8 +87,23 @@ internal sealed class DataKeyRing
         catch (FormatException) { return null; }
     }
 
-    private static string AssociatedData(string ns, string key, string scope) =>
-        $"strata-value:{ns.ToLowerInvariant()}/{key.ToLowerInvariant()}@{scope.ToLowerInvariant()}";
+    private string Open(ReadOnlySpan<char> rest, string where, long version, string associatedData)
+    {
+        var colon = rest.IndexOf(':');
+        if (colon <= 0) throw new SecretException($"The stored secret of {where} is malformed.");
+        var id = rest[..colon].ToString();
+        if (!_keys.TryGetValue(id, out var dataKey))
+            throw new SecretException($"The secret of {where} is encrypted with data key {id}, which is not available.");
+        byte[] sealedData;
+        try { sealedData = Convert.FromBase64String(rest[(colon + 1)..].ToString()); }
+        catch (FormatException) { throw new SecretException($"The stored secret of {where} (data key {id}) is malformed."); }
+        var plaintext = SecretCipher.Decrypt(dataKey, sealedData, associatedData)
+            ?? throw new SecretException($"The secret of {where} failed authentication with data key {id} (version {version}): it was altered, or moved from another setting or version.");
+        return Encoding.UTF8.GetString(plaintext);
+    }
+
+    private static string AssociatedData(string ns, string key, string scope, long version) =>
+        $"strata-value:2:{ns.ToLowerInvariant()}/{key.ToLowerInvariant()}@{scope.ToLowerInvariant()}#{version}";
 
     private static string WrapAssociatedData(string id) => $"strata-data-key:{id}";
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using Strata.Naming;
 using Strata.Registry;
 using Strata.Storage;
 
@@ -20,17 +21,22 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly int _batchSize;
+    private readonly IReadOnlyList<string> _declassify;
     private readonly DataKeyRing _ring = new();
     private readonly SemaphoreSlim _rotating = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly List<AuditRecord> _startupEvents = [];
     private Func<Func<Task<long>>, Task<long>> _exclusive = work => work();
 
-    public SecretKeeper(ISettingsStore store, DefinitionRegistry registry, MasterKey? master, int batchSize, TimeProvider time, ILogger logger)
+    // declassify: "ns/key" names an operator releases from encryption at this start (Strata:Declassify).
+    public SecretKeeper(ISettingsStore store, DefinitionRegistry registry, MasterKey? master, int batchSize, IReadOnlyList<string> declassify,
+        TimeProvider time, ILogger logger)
     {
         _store = store;
         _registry = registry;
         _master = master;
         _batchSize = batchSize;
+        _declassify = declassify;
         _time = time;
         _logger = logger;
     }
@@ -42,10 +48,15 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
     /// <summary>The re-encryption under way (completed when none is).</summary>
     public Task Rotation { get; private set; } = Task.CompletedTask;
 
+    /// <summary>What start-up did to stored secrets (declassified, newly encrypted), for the audit log once it is open.</summary>
+    public IReadOnlyList<AuditRecord> StartupEvents => _startupEvents;
+
     /// <summary>
-    /// Checks the master key against the stored data keys and opens them. Throws <see cref="DefinitionException"/>
-    /// naming the key. <paramref name="exclusive"/> runs a piece of re-encryption on the commit loop, so a rotation
-    /// never holds the write lock while a commit waits.
+    /// Checks the master key against the stored data keys and opens them, upgrades envelopes of an older format, and
+    /// makes the store agree with the definitions: a setting stored encrypted that the definitions no longer call
+    /// sensitive refuses the start unless an operator declassifies it; a setting newly sensitive gets its plaintext
+    /// history encrypted. Throws <see cref="DefinitionException"/> naming the settings or key. <paramref name="exclusive"/>
+    /// runs a piece of re-encryption on the commit loop, so a rotation never holds the write lock while a commit waits.
     /// </summary>
     public async Task InitializeAsync(Func<Func<Task<long>>, Task<long>> exclusive, CancellationToken ct)
     {
@@ -59,6 +70,8 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
             if (_registry.All.FirstOrDefault(s => s.Sensitive) is { } sensitive)
                 throw new DefinitionException($"{sensitive.Namespace}/{sensitive.Key} is sensitive, but no master key is configured to encrypt it: " +
                     $"set {MasterKey.Variable} (base64 of 32 random bytes, e.g. `openssl rand -base64 32`) or Strata:MasterKeyFile.");
+            if (_declassify.Count > 0)
+                throw new DefinitionException($"Strata:Declassify names {_declassify[0]}, but no master key is configured to decrypt it.");
             return;
         }
         foreach (var key in keys)
@@ -68,23 +81,32 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
             _ring.Add(key.Id, material, key.State == DataKeyRecord.Active);
         }
         if (_ring.ActiveId is null) await AddActiveKeyAsync([], ct).ConfigureAwait(false);
+        await UpgradeLegacyEnvelopesAsync(ct).ConfigureAwait(false);
+        await ReconcileWithDefinitionsAsync(ct).ConfigureAwait(false);
         if (keys.Any(k => k.State == DataKeyRecord.Retiring)) Rotation = Task.Run(ReencryptAsync);
     }
 
-    /// <summary>The record as the store must keep it: values of sensitive settings sealed.</summary>
+    /// <summary>The record as the store must keep it: values of sensitive settings sealed (the old value is the previous version's).</summary>
     public ChangeRecord Seal(ChangeRecord r) => !_registry.IsSensitive(r.Namespace, r.Key) ? r : r with
     {
-        OldValue = r.OldValue is null ? null : _ring.Protect(r.Namespace, r.Key, r.Scope, r.OldValue),
-        NewValue = r.NewValue is null ? null : _ring.Protect(r.Namespace, r.Key, r.Scope, r.NewValue),
+        OldValue = r.OldValue is null ? null : _ring.Protect(r.Namespace, r.Key, r.Scope, r.Version - 1, r.OldValue),
+        NewValue = r.NewValue is null ? null : _ring.Protect(r.Namespace, r.Key, r.Scope, r.Version, r.NewValue),
     };
 
-    public StoredEntry Open(StoredEntry e) => e.Value is null ? e : e with { Value = _ring.Unprotect(e.Namespace, e.Key, e.Scope, e.Value) };
+    public StoredEntry Open(StoredEntry e) => e.Value is null ? e : e with { Value = _ring.Unprotect(e.Namespace, e.Key, e.Scope, e.Version, e.Value) };
 
     public ChangeRecord Open(ChangeRecord r) => r with
     {
-        OldValue = r.OldValue is null ? null : _ring.Unprotect(r.Namespace, r.Key, r.Scope, r.OldValue),
-        NewValue = r.NewValue is null ? null : _ring.Unprotect(r.Namespace, r.Key, r.Scope, r.NewValue),
+        OldValue = r.OldValue is null ? null : _ring.Unprotect(r.Namespace, r.Key, r.Scope, r.Version - 1, r.OldValue),
+        NewValue = r.NewValue is null ? null : _ring.Unprotect(r.Namespace, r.Key, r.Scope, r.Version, r.NewValue),
     };
+
+    /// <summary>Like <see cref="Open(ChangeRecord)"/>, but a record that cannot be decrypted comes back marked, not thrown: one bad record does not hide the rest.</summary>
+    public ChangeRecord TryOpen(ChangeRecord r)
+    {
+        try { return Open(r); }
+        catch (SecretException e) { return r with { Unreadable = e.Message }; }
+    }
 
     /// <summary>Adds a new active data key and starts moving every secret onto it. Returns the new key's id.</summary>
     public async Task<string> RotateAsync(CancellationToken ct = default)
@@ -110,7 +132,7 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
     {
         var list = new List<(DataKeyRecord, long)>();
         foreach (var key in await _store.DataKeysAsync(ct).ConfigureAwait(false))
-            list.Add((key, key.State == DataKeyRecord.Retired ? 0 : await _store.CountEncryptedAsync(key.Id, ct).ConfigureAwait(false)));
+            list.Add((key, key.State == DataKeyRecord.Retired ? 0 : await _store.CountEncryptedAsync(DataKeyRing.EnvelopePrefix(key.Id), ct).ConfigureAwait(false)));
         return list;
     }
 
@@ -147,13 +169,14 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
                     while (true)
                     {
                         ct.ThrowIfCancellationRequested();
-                        var n = await _exclusive(async () => await _store.ReencryptAsync(key.Id,
-                            (ns, k, scope, text) => _ring.Protect(ns, k, scope, _ring.Unprotect(ns, k, scope, text)), _batchSize, ct).ConfigureAwait(false))
-                            .ConfigureAwait(false);
+                        var prefix = DataKeyRing.EnvelopePrefix(key.Id);
+                        var n = await _exclusive(async () => await _store.ReencryptAsync(prefix,
+                            (ns, k, scope, version, text) => _ring.Protect(ns, k, scope, version, _ring.Unprotect(ns, k, scope, version, text)),
+                            _batchSize, ct).ConfigureAwait(false)).ConfigureAwait(false);
                         moved += n;
                         if (n > 0) continue;
                         // Counted on the commit loop too: every batch sealed before the switch has committed by then.
-                        if (await _exclusive(() => _store.CountEncryptedAsync(key.Id, ct)).ConfigureAwait(false) == 0) break;
+                        if (await _exclusive(() => _store.CountEncryptedAsync(prefix, ct)).ConfigureAwait(false) == 0) break;
                     }
                     await _store.SaveDataKeysAsync([key with { State = DataKeyRecord.Retired, Wrapped = "" }], ct).ConfigureAwait(false);
                     _ring.Remove(key.Id);
@@ -167,6 +190,66 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Re-seals envelopes whose associated data did not bind the version (schema 7 and before), before anything reads them.</summary>
+    private async Task UpgradeLegacyEnvelopesAsync(CancellationToken ct)
+    {
+        long upgraded = 0, n;
+        while ((n = await _exclusive(async () => await _store.ReencryptAsync(DataKeyRing.Legacy, _ring.Upgrade, _batchSize, ct).ConfigureAwait(false))
+                   .ConfigureAwait(false)) > 0)
+            upgraded += n;
+        if (upgraded > 0) LogEnvelopesUpgraded(_logger, upgraded);
+    }
+
+    private async Task ReconcileWithDefinitionsAsync(CancellationToken ct)
+    {
+        var declassify = new HashSet<(string, string)>(NameTuples.Pair);
+        foreach (var name in _declassify)
+        {
+            var slash = name.IndexOf('/');
+            if (slash <= 0 || Names.Check(name[..slash], "Namespace") is not null || Names.Check(name[(slash + 1)..], "Key") is not null)
+                throw new DefinitionException($"Strata:Declassify: '{name}' is not a setting name; write namespace/key.");
+            var (ns, key) = (name[..slash], name[(slash + 1)..]);
+            if (_registry.IsSensitive(ns, key))
+                throw new DefinitionException($"Strata:Declassify names {name}, but the definitions still mark it sensitive: drop one of the two.");
+            declassify.Add((ns, key));
+        }
+        var sealedKeys = await _store.SealedKeysAsync(ct).ConfigureAwait(false);
+        var refused = sealedKeys.Where(k => !_registry.IsSensitive(k.Namespace, k.Key) && !declassify.Contains(k)).Select(k => $"{k.Namespace}/{k.Key}").ToList();
+        if (refused.Count > 0)
+            throw new DefinitionException($"The store holds encrypted values of {string.Join(", ", refused.Order(StringComparer.OrdinalIgnoreCase))}, " +
+                "which the definitions do not mark sensitive: a value stored as a secret is served as one until an operator says otherwise. " +
+                "Mark them `sensitive: true` again (is the definitions file missing?), or declassify them explicitly with " +
+                $"--Strata:Declassify:0={refused[0]} (their values and history are then stored in clear; audited).");
+
+        foreach (var (ns, key) in sealedKeys.Where(k => declassify.Contains(k)))
+        {
+            var n = await _store.RewriteKeyHistoryAsync(ns, key, _ring.Unprotect, ct).ConfigureAwait(false);
+            LogDeclassified(_logger, ns, key, n);
+            _startupEvents.Add(StartupEvent("secret.declassify", ns, key, n));
+        }
+        foreach (var setting in _registry.All.Where(s => s.Sensitive))
+        {
+            var n = await _store.RewriteKeyHistoryAsync(setting.Namespace, setting.Key,
+                (ns, key, scope, version, text) => DataKeyRing.IsProtected(text) ? text : _ring.Protect(ns, key, scope, version, text), ct).ConfigureAwait(false);
+            if (n == 0) continue;
+            LogClassified(_logger, setting.Namespace, setting.Key, n);
+            _startupEvents.Add(StartupEvent("secret.classify", setting.Namespace, setting.Key, n));
+        }
+    }
+
+    private AuditRecord StartupEvent(string action, string ns, string key, int records) =>
+        new(0, _time.GetUtcNow().ToUnixTimeMilliseconds(), "strata", action, "ok", ns, key,
+            Detail: System.Text.Json.JsonSerializer.Serialize(new { records }));
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Re-sealed {Count} stored record(s) so that each secret is bound to its version")]
+    private static partial void LogEnvelopesUpgraded(ILogger logger, long count);
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "Declassified {Namespace}/{Key} as Strata:Declassify asked: {Count} record(s) are now stored in clear")]
+    private static partial void LogDeclassified(ILogger logger, string @namespace, string key, int count);
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Information, Message = "{Namespace}/{Key} is now sensitive: encrypted {Count} record(s) of its history")]
+    private static partial void LogClassified(ILogger logger, string @namespace, string key, int count);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Key rotation started: data key {KeyId} is now active")]
     private static partial void LogRotationStarted(ILogger logger, string keyId);

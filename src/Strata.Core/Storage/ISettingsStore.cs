@@ -37,17 +37,27 @@ internal interface ISettingsStore : IAsyncDisposable
     Task SaveDataKeysAsync(IReadOnlyList<DataKeyRecord> keys, CancellationToken ct = default);
 
     /// <summary>
-    /// Rewrites up to <paramref name="batchSize"/> stored values (current and history) encrypted with
-    /// <paramref name="keyId"/>, in one transaction that does not wait for the commit loop beyond SQLite's own locking,
-    /// and returns how many it rewrote (0: none is left). A value changed meanwhile by a commit is left alone.
+    /// Rewrites up to <paramref name="batchSize"/> stored values (current and history) whose text starts with
+    /// <paramref name="envelopePrefix"/>, in one transaction that does not wait for the commit loop beyond SQLite's own
+    /// locking, and returns how many records it rewrote (0: none is left). The rewrite must produce a text without
+    /// that prefix. A value changed meanwhile by a commit is left alone.
     /// </summary>
-    Task<int> ReencryptAsync(string keyId, SecretRewriter rewrite, int batchSize, CancellationToken ct = default);
+    Task<int> ReencryptAsync(string envelopePrefix, SecretRewriter rewrite, int batchSize, CancellationToken ct = default);
+
+    /// <summary>Every namespace/key with at least one encrypted value (an envelope) in its current value or history.</summary>
+    Task<IReadOnlyList<(string Namespace, string Key)>> SealedKeysAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Passes every value of one key's history (all scopes) through <paramref name="rewrite"/> and stores what changed,
+    /// in one transaction; returns how many records changed.
+    /// </summary>
+    Task<int> RewriteKeyHistoryAsync(string ns, string key, SecretRewriter rewrite, CancellationToken ct = default);
 
     Task<IReadOnlyList<TokenRecord>> TokensAsync(CancellationToken ct = default);
 
     /// <summary>Inserts or updates tokens (creation, revocation, last-used times), in one transaction.</summary>
     Task SaveTokensAsync(IReadOnlyList<TokenRecord> tokens, CancellationToken ct = default);
 
-    /// <summary>How many stored values (current and history) are encrypted with <paramref name="keyId"/>.</summary>
-    Task<long> CountEncryptedAsync(string keyId, CancellationToken ct = default);
+    /// <summary>How many records (current values and history) hold a value starting with <paramref name="envelopePrefix"/>.</summary>
+    Task<long> CountEncryptedAsync(string envelopePrefix, CancellationToken ct = default);
 }

@@ -15,7 +15,14 @@ internal sealed record StoredEntry(
 internal sealed record ChangeRecord(
     long Revision, string Namespace, string Key, string Scope, long Version,
     string? OldValue, string? NewValue, string Actor, long At, string? Comment,
-    long PreviousRevision = 0, long CreatedAt = 0);
+    long PreviousRevision = 0, long CreatedAt = 0)
+{
+    /// <summary>
+    /// Set on a record read back whose secret could not be decrypted: why (naming the key id, never a value). Its
+    /// values are then still the stored envelopes, and must be masked.
+    /// </summary>
+    public string? Unreadable { get; init; }
+}
 
 /// <summary>
 /// Everything a store holds now: the live and reset entries, the last committed revision, and the time of the last
@@ -41,8 +48,11 @@ internal sealed record DataKeyRecord(string Id, string Wrapped, string State, lo
     public const string Retired = "retired";
 }
 
-/// <summary>Rewrites one stored secret (namespace, key, scope, envelope) into another envelope.</summary>
-internal delegate string SecretRewriter(string ns, string key, string scope, string envelope);
+/// <summary>
+/// Rewrites one stored value (plain JSON or an envelope) of namespace/key@scope at a version into another text; the
+/// same text when it has nothing to do.
+/// </summary>
+internal delegate string SecretRewriter(string ns, string key, string scope, long version, string text);
 
 /// <summary>An API token as stored: <see cref="SecretHash"/> is hex SHA-256 of its secret; grants are <c>permission:pattern</c> lines.</summary>
 internal sealed record TokenRecord(

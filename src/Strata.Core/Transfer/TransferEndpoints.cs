@@ -118,7 +118,7 @@ internal static class TransferEndpoints
         }
         else
         {
-            var (parsed, problem) = await RequestJson.ReadAsync(context, engine.Options).ConfigureAwait(false);
+            var (parsed, problem) = await RequestJson.ReadAsync(context, engine.Options, "application/json or application/yaml").ConfigureAwait(false);
             if (problem is not null) return problem;
             body = parsed;
         }
@@ -145,7 +145,7 @@ internal static class TransferEndpoints
         if (await AccessControl.CheckWritableAsync(context, changes).ConfigureAwait(false) is { } denied) return denied;
         if (changes.Count == 0) return SettingsEndpoints.CommitJson(new CommitResult(engine.Current.Revision, []));
         var comment = context.Request.Query["comment"].ToString() is { Length: > 0 } c ? c : "import";
-        var result = await engine.CommitAsync(AuditTrail.Changes(context, changes, comment)).ConfigureAwait(false);
+        var result = await engine.CommitAsync(AuditTrail.Changes(context, changes, comment) with { SkipUnchanged = true }).ConfigureAwait(false);
         return SettingsEndpoints.CommitJson(result);
     }
 }

@@ -26,8 +26,15 @@ internal static class ValueValidator
                 CheckRange(d, l, field, errors, "");
                 break;
             case SettingType.Float:
-                if (value.ValueKind != JsonValueKind.Number) { errors.Add(TypeError(field, "a number", value)); break; }
-                CheckRange(d, value.GetDouble(), field, errors, "");
+                // 1e309 is valid JSON but no double: it would read back as infinity.
+                if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var f) || !double.IsFinite(f))
+                {
+                    errors.Add(value.ValueKind == JsonValueKind.Number
+                        ? new(field, "range", $"'{field}' must be a finite number; {Naming.Names.Truncate(value.GetRawText())} is beyond what a float holds.")
+                        : TypeError(field, "a number", value));
+                    break;
+                }
+                CheckRange(d, f, field, errors, "");
                 break;
             case SettingType.Bool:
                 if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) errors.Add(TypeError(field, "true or false", value));

@@ -83,13 +83,22 @@ public sealed class SettingsApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Delete_resets_to_the_default_and_answers_with_what_reads_get_now()
+    public async Task Delete_resets_to_the_default_and_answers_what_it_did_without_any_value()
     {
         await _server.PutJsonAsync("api/v1/settings/billing/max_daily_usd", """{"value": 5}""");
 
         var reset = await Http.DeleteAsync("api/v1/settings/billing/max_daily_usd");
+        var again = await Http.DeleteAsync("api/v1/settings/billing/max_daily_usd");
 
-        var now = await reset.ReadJsonAsync();
+        var done = await reset.ReadJsonAsync();
+        Assert.Equal(("billing", "max_daily_usd", "global", true, 2), (done.GetProperty("namespace").GetString(), done.GetProperty("key").GetString(),
+            done.GetProperty("scope").GetString(), done.GetProperty("reset").GetBoolean(), done.GetProperty("version").GetInt32()));
+        Assert.False(done.TryGetProperty("value", out _));
+        Assert.Equal("\"2\"", reset.Headers.ETag?.Tag);
+        var nothing = await again.ReadJsonAsync();
+        Assert.False(nothing.GetProperty("reset").GetBoolean());
+        Assert.False(nothing.TryGetProperty("value", out _));
+        var now = await Http.GetFromJsonAsync<JsonElement>("api/v1/settings/billing/max_daily_usd");
         Assert.Equal((100, "yaml"), (now.GetProperty("value").GetDouble(), now.GetProperty("source").GetString()));
         var history = await Http.GetFromJsonAsync<JsonElement>("api/v1/settings/billing/max_daily_usd/history");
         Assert.Equal("reset", history.GetProperty("history")[0].GetProperty("change").GetString());

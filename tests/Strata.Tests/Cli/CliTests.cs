@@ -41,7 +41,11 @@ public sealed class CliTests : IAsyncLifetime
 
         var unset = await Strata("unset", "svc", "port");
         Assert.Equal(0, unset.ExitCode);
-        Assert.Contains("now 8080 from code", unset.Out);
+        Assert.Contains("svc/port@global reset (version 2, revision 3)", unset.Out);
+        Assert.Equal("8080", (await Strata("get", "svc", "port")).Out.Trim());
+        var again = await Strata("unset", "svc", "port");
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("svc/port has no override at scope global; nothing changed", again.Out);
     }
 
     [Fact]

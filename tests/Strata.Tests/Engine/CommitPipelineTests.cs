@@ -32,8 +32,10 @@ public sealed class CommitPipelineTests : IDisposable
         public Task<StoreStatus> StatusAsync(CancellationToken ct = default) => inner.StatusAsync(ct);
         public Task<IReadOnlyList<DataKeyRecord>> DataKeysAsync(CancellationToken ct = default) => inner.DataKeysAsync(ct);
         public Task SaveDataKeysAsync(IReadOnlyList<DataKeyRecord> keys, CancellationToken ct = default) => inner.SaveDataKeysAsync(keys, ct);
-        public Task<int> ReencryptAsync(string id, SecretRewriter rewrite, int batch, CancellationToken ct = default) => inner.ReencryptAsync(id, rewrite, batch, ct);
-        public Task<long> CountEncryptedAsync(string id, CancellationToken ct = default) => inner.CountEncryptedAsync(id, ct);
+        public Task<int> ReencryptAsync(string prefix, SecretRewriter rewrite, int batch, CancellationToken ct = default) => inner.ReencryptAsync(prefix, rewrite, batch, ct);
+        public Task<long> CountEncryptedAsync(string prefix, CancellationToken ct = default) => inner.CountEncryptedAsync(prefix, ct);
+        public Task<IReadOnlyList<(string Namespace, string Key)>> SealedKeysAsync(CancellationToken ct = default) => inner.SealedKeysAsync(ct);
+        public Task<int> RewriteKeyHistoryAsync(string ns, string key, SecretRewriter rewrite, CancellationToken ct = default) => inner.RewriteKeyHistoryAsync(ns, key, rewrite, ct);
         public Task<IReadOnlyList<TokenRecord>> TokensAsync(CancellationToken ct = default) => inner.TokensAsync(ct);
         public Task SaveTokensAsync(IReadOnlyList<TokenRecord> tokens, CancellationToken ct = default) => inner.SaveTokensAsync(tokens, ct);
         public ValueTask DisposeAsync() => inner.DisposeAsync();

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Collections;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -84,7 +85,7 @@ public sealed class EncryptionTests : IDisposable
             // Values live in history; a settings row only points at its latest change.
             var stored = StoredTexts("SELECT old_value FROM history WHERE key != 'limit' UNION ALL SELECT new_value FROM history WHERE key != 'limit'");
             Assert.Equal(4, stored.Count); // 3 new and 1 old value
-            Assert.All(stored, text => Assert.StartsWith("$enc:1:", text));
+            Assert.All(stored, text => Assert.StartsWith("$enc:2:", text));
             Assert.Equal(["5"], StoredTexts("SELECT new_value FROM history WHERE key = 'limit'"));
 
             // While running: the database, its WAL and shared memory files.
@@ -170,7 +171,7 @@ public sealed class EncryptionTests : IDisposable
     }
 
     [Fact]
-    public async Task A_tampered_history_record_is_reported_as_a_problem_without_the_value()
+    public async Task A_tampered_history_record_is_reported_and_the_rest_of_the_history_still_served()
     {
         await using (var h = await StartAsync(_master))
         {
@@ -183,14 +184,26 @@ public sealed class EncryptionTests : IDisposable
         Execute($"UPDATE history SET new_value = '{envelope[..(envelope.LastIndexOf(':') + 1)]}{Convert.ToBase64String(bytes)}' WHERE revision = 1");
 
         await using var server = await TestServer.StartAsync(Secrets, dir: _dir, masterKey: _master);
-        var response = await server.Http.GetAsync("api/v1/settings/billing/api_key/history");
+        var history = await (await server.Http.GetAsync("api/v1/settings/billing/api_key/history")).ReadJsonAsync();
+        var toBad = await server.PostJsonAsync("api/v1/settings/billing/api_key/rollback", """{"version": 1}""");
+        var toGood = await server.PostJsonAsync("api/v1/settings/billing/api_key/rollback", """{"version": 2}""");
 
-        var problem = await response.AssertProblemAsync(500);
-        Assert.Equal("urn:strata:problem:secret-unreadable", problem.GetProperty("type").GetString());
-        var detail = problem.GetProperty("detail").GetString()!;
+        var records = history.GetProperty("history").EnumerateArray().ToList();
+        Assert.Equal(2, records.Count);
+        Assert.False(records[0].TryGetProperty("unreadable", out _));
+        var detail = records[1].GetProperty("unreadable").GetString()!;
         Assert.Contains("billing/api_key@global failed authentication", detail);
-        Assert.DoesNotContain("old-secret", detail);
-        Assert.DoesNotContain("new-secret", detail);
+        Assert.Equal("********", records[1].GetProperty("newValue").GetString());
+        var problem = await toBad.AssertProblemAsync(409);
+        Assert.Equal("urn:strata:problem:secret-unreadable", problem.GetProperty("type").GetString());
+        // Version 2 is the current value: nothing to do, but not an error.
+        Assert.Equal(HttpStatusCode.OK, toGood.StatusCode);
+        foreach (var text in new[] { history.GetRawText(), problem.GetRawText() })
+        {
+            Assert.DoesNotContain("old-secret", text);
+            Assert.DoesNotContain("new-secret", text);
+            Assert.DoesNotContain("$enc:", text);
+        }
     }
 
     [Fact]
@@ -210,7 +223,7 @@ public sealed class EncryptionTests : IDisposable
             Assert.Equal([(old, DataKeyRecord.Retired, 0L), (fresh, DataKeyRecord.Active, 11L)],
                 keys.OrderBy(k => k.Key.State == DataKeyRecord.Active).Select(k => (k.Key.Id, k.Key.State, k.Values)));
             Assert.Equal("", (await h.Engine.Store.DataKeysAsync()).Single(k => k.Id == old).Wrapped);
-            Assert.All(StoredTexts("SELECT new_value FROM history"), t => Assert.StartsWith($"$enc:1:{fresh}:", t));
+            Assert.All(StoredTexts("SELECT new_value FROM history"), t => Assert.StartsWith($"$enc:2:{fresh}:", t));
         }
         await using var again = await StartAsync(_master);
         Assert.Equal("v9", again.Engine.Get("billing", "api_key")!.As<string>());

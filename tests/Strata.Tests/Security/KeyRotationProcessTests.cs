@@ -57,7 +57,7 @@ public sealed class KeyRotationProcessTests : IDisposable
             using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(data, "strata.db")};Pooling=False");
             db.Open();
             using var cmd = db.CreateCommand();
-            cmd.CommandText = $"SELECT COUNT(*) FROM history WHERE new_value LIKE '$enc:1:{oldKey}:%'";
+            cmd.CommandText = $"SELECT COUNT(*) FROM history WHERE new_value LIKE '$enc:2:{oldKey}:%'";
             return (long)cmd.ExecuteScalar()!;
         }
         Assert.InRange(Remaining(), 1, 5_099);

@@ -266,41 +266,80 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         return Task.CompletedTask;
     }
 
-    public Task<int> ReencryptAsync(string keyId, SecretRewriter rewrite, int batchSize, CancellationToken ct = default) =>
+    /// <summary>Matches the rows of <c>history_sealed</c> (migration 008): the planner then reads that index only.</summary>
+    private const string Sealed = "(substr(old_value, 1, 5) = '$enc:' OR substr(new_value, 1, 5) = '$enc:')";
+
+    public Task<int> ReencryptAsync(string envelopePrefix, SecretRewriter rewrite, int batchSize, CancellationToken ct = default) =>
         Task.FromResult(Guarded(() =>
         {
-            var pattern = Security.DataKeyRing.LikePattern(keyId);
             using var connection = Open();
             // IMMEDIATE: take the write lock up front, so what is read is what gets updated.
             using var tx = connection.BeginTransaction(deferred: false);
-            var past = Query(connection, """
-                SELECT id, namespace, key, scope, old_value, new_value FROM history
-                WHERE old_value LIKE $p OR new_value LIKE $p LIMIT $n
+            var rows = Query(connection, $"""
+                SELECT id, namespace, key, scope, version, old_value, new_value FROM history INDEXED BY history_sealed
+                WHERE {Sealed} AND (substr(old_value, 1, length($p)) = $p OR substr(new_value, 1, length($p)) = $p) LIMIT $n
                 """,
-                p => { p.AddWithValue("$p", pattern); p.AddWithValue("$n", batchSize); },
-                r => (Id: r.GetInt64(0), Ns: r.GetString(1), Key: r.GetString(2), Scope: r.GetString(3),
-                    Old: r.IsDBNull(4) ? null : r.GetString(4), New: r.IsDBNull(5) ? null : r.GetString(5)), tx);
-            foreach (var row in past)
-            {
-                string? Rewrite(string? text) => text is not null && text.StartsWith(pattern[..^1], StringComparison.Ordinal)
-                    ? rewrite(row.Ns, row.Key, row.Scope, text) : text;
-                Execute(connection, tx, "UPDATE history SET old_value = $old, new_value = $new WHERE id = $id",
-                    ("$old", Rewrite(row.Old)), ("$new", Rewrite(row.New)), ("$id", row.Id));
-            }
+                p => { p.AddWithValue("$p", envelopePrefix); p.AddWithValue("$n", batchSize); },
+                ReadValues, tx);
+            foreach (var row in rows)
+                Rewrite(connection, tx, row, (ns, key, scope, version, text) =>
+                    text.StartsWith(envelopePrefix, StringComparison.Ordinal) ? rewrite(ns, key, scope, version, text) : text);
             tx.Commit();
-            return past.Count;
+            return rows.Count;
         }));
 
-    public Task<long> CountEncryptedAsync(string keyId, CancellationToken ct = default) => Task.FromResult(Guarded(() =>
+    public Task<IReadOnlyList<(string Namespace, string Key)>> SealedKeysAsync(CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<(string, string)>>(Guarded(() =>
+        {
+            using var connection = Open();
+            return Query(connection, $"SELECT DISTINCT namespace, key FROM history INDEXED BY history_sealed WHERE {Sealed}", _ => { },
+                r => (r.GetString(0), r.GetString(1)));
+        }));
+
+    public Task<int> RewriteKeyHistoryAsync(string ns, string key, SecretRewriter rewrite, CancellationToken ct = default) =>
+        Task.FromResult(Guarded(() =>
+        {
+            using var connection = Open();
+            using var tx = connection.BeginTransaction(deferred: false);
+            // Every scope's chain, walked from its current row: the key's records without reading the namespace's.
+            var rows = Query(connection, $"""
+                WITH RECURSIVE {Chain("namespace = $ns AND key = $key", "")}
+                SELECT h.id, h.namespace, h.key, h.scope, h.version, h.old_value, h.new_value
+                FROM chain c JOIN history h ON {ChainJoin}
+                """,
+                p => { p.AddWithValue("$ns", ns); p.AddWithValue("$key", key); },
+                ReadValues, tx);
+            var changed = rows.Count(row => Rewrite(connection, tx, row, rewrite));
+            tx.Commit();
+            return changed;
+        }));
+
+    public Task<long> CountEncryptedAsync(string envelopePrefix, CancellationToken ct = default) => Task.FromResult(Guarded(() =>
     {
         using var connection = Open();
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = """
-            SELECT COUNT(*) FROM history WHERE old_value LIKE $p OR new_value LIKE $p
+        cmd.CommandText = $"""
+            SELECT COUNT(*) FROM history INDEXED BY history_sealed
+            WHERE {Sealed} AND (substr(old_value, 1, length($p)) = $p OR substr(new_value, 1, length($p)) = $p)
             """;
-        cmd.Parameters.AddWithValue("$p", Security.DataKeyRing.LikePattern(keyId));
+        cmd.Parameters.AddWithValue("$p", envelopePrefix);
         return (long)cmd.ExecuteScalar()!;
     }));
+
+    private sealed record ValueRow(long Id, string Namespace, string Key, string Scope, long Version, string? Old, string? New);
+
+    private static ValueRow ReadValues(SqliteDataReader r) => new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4),
+        r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6));
+
+    /// <summary>Stores a row's rewritten values; false when the rewrite changed neither. A row's old value is its key's previous version.</summary>
+    private static bool Rewrite(SqliteConnection connection, SqliteTransaction tx, ValueRow row, SecretRewriter rewrite)
+    {
+        var old = row.Old is null ? null : rewrite(row.Namespace, row.Key, row.Scope, row.Version - 1, row.Old);
+        var @new = row.New is null ? null : rewrite(row.Namespace, row.Key, row.Scope, row.Version, row.New);
+        if (old == row.Old && @new == row.New) return false;
+        Execute(connection, tx, "UPDATE history SET old_value = $old, new_value = $new WHERE id = $id", ("$old", old), ("$new", @new), ("$id", row.Id));
+        return true;
+    }
 
     public Task<IReadOnlyList<TokenRecord>> TokensAsync(CancellationToken ct = default) =>
         Task.FromResult<IReadOnlyList<TokenRecord>>(Guarded(() =>
