@@ -33,7 +33,13 @@ public static class StrataServiceCollectionExtensions
         services.AddHostedService<StrataHostedService>();
         var limits = new StrataRateLimitOptions();
         services.AddSingleton(limits);
-        services.AddOptions<StrataOptions>().PostConfigure(o => { limits.PermitsPerSecond = o.RateLimit.PermitsPerSecond; limits.Burst = o.RateLimit.Burst; });
+        services.AddOptions<StrataOptions>().PostConfigure(o =>
+        {
+            limits.PermitsPerSecond = o.RateLimit.PermitsPerSecond;
+            limits.Burst = o.RateLimit.Burst;
+            limits.UnauthenticatedPermitsPerSecond = o.RateLimit.UnauthenticatedPermitsPerSecond;
+            limits.UnauthenticatedBurst = o.RateLimit.UnauthenticatedBurst;
+        });
         services.AddStrataRateLimiting(limits);
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [HealthEndpoints.ReadyTag]);
         services.AddProblemDetails();

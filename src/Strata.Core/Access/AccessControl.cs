@@ -38,7 +38,7 @@ internal static class AccessControl
     /// <see cref="TokenService"/> directly rather than through the authentication middleware: this runs on every
     /// read, and the framework's per-request handler costs more than the check itself.
     /// </summary>
-    private static IResult? Authenticate(HttpContext http)
+    public static IResult? Authenticate(HttpContext http)
     {
         // Through the feature: reading HttpContext.User before it is set allocates an empty principal.
         if (http.Features.Get<IHttpAuthenticationFeature>()?.User is StrataPrincipal) return null;
@@ -76,11 +76,14 @@ internal static class AccessControl
         return null;
     }
 
-    /// <summary>Audits a refused request (durably) and answers its problem.</summary>
+    /// <summary>Audits a refused request (durably, or counted into a summary row under a flood) and answers its problem.</summary>
     public static async ValueTask<object?> RefuseAsync(HttpContext http, IResult problem, string permission, string? ns, string reason)
     {
-        await Audit.AuditTrail.RecordAsync(http, "access.denied", "denied", ns,
-            detail: new { permission, reason, method = http.Request.Method, path = http.Request.Path.Value }).ConfigureAwait(false);
+        var engine = http.RequestServices.GetRequiredService<SettingsEngine>();
+        var method = http.Request.Method;
+        var path = http.Request.Path.Value;
+        var denied = Audit.AuditTrail.Event(http, engine, "access.denied", "denied", ns, detail: new { permission, reason, method, path });
+        await engine.Denials.RecordAsync(denied, reason, permission, method, path + http.Request.QueryString.Value).ConfigureAwait(false);
         return problem;
     }
 

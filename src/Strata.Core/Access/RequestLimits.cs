@@ -8,8 +8,10 @@ using Strata.Http;
 namespace Strata.Access;
 
 /// <summary>
-/// Per-caller rate limiting with the framework's limiter: a token bucket per bearer token (per client address for
-/// callers without one). Over the limit: 429 with <c>Retry-After</c> and a problem document.
+/// Per-caller rate limiting with the framework's limiter: a token bucket per authenticated token, and a tighter one
+/// per client address for everything else (no token, or one that is not valid). The partition is chosen by who the
+/// caller is, not by how the header is spelt: <c>bearer</c>, <c>BEARER</c> and extra spaces are the same token, and
+/// random tokens are the same unauthenticated caller. Over the limit: 429 with <c>Retry-After</c> and a problem document.
 /// </summary>
 internal static class RequestLimits
 {
@@ -17,6 +19,9 @@ internal static class RequestLimits
 
     public static void AddStrataRateLimiting(this IServiceCollection services, StrataRateLimitOptions limits)
     {
+        // Built once: a lambda made per request would allocate on every call.
+        Func<Caller, TokenBucketRateLimiterOptions> perToken = _ => Bucket(limits.PermitsPerSecond, limits.Burst);
+        Func<Caller, TokenBucketRateLimiterOptions> perAddress = _ => Bucket(limits.UnauthenticatedPermitsPerSecond, limits.UnauthenticatedBurst);
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -28,19 +33,25 @@ internal static class RequestLimits
             };
             o.AddPolicy(Policy, http =>
             {
-                // The raw header as the key: cheap, and a bad token only gets its own bucket.
-                var caller = http.Request.Headers.Authorization.ToString() is { Length: > 0 } header ? header : "ip:" + http.Connection.RemoteIpAddress;
-                return RateLimitPartition.GetTokenBucketLimiter(caller, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = Math.Max(1, limits.Burst),
-                    TokensPerPeriod = limits.PermitsPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
+                // Authenticated here, before the endpoint: the access filter then finds the principal already set.
+                if (AccessControl.Authenticate(http) is null && AccessControl.Principal(http) is { IsAnonymous: false } principal)
+                    return RateLimitPartition.GetTokenBucketLimiter(new Caller(principal.TokenId, null), perToken);
+                return RateLimitPartition.GetTokenBucketLimiter(new Caller(null, http.Connection.RemoteIpAddress), perAddress);
             });
         });
     }
+
+    private static TokenBucketRateLimiterOptions Bucket(int perSecond, int burst) => new()
+    {
+        TokenLimit = Math.Max(1, burst),
+        TokensPerPeriod = Math.Max(1, perSecond),
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
+
+    /// <summary>A rate-limit partition: a token's id, or (for callers without a valid token) a client address.</summary>
+    private readonly record struct Caller(string? TokenId, System.Net.IPAddress? Address);
 }
 
 /// <summary>Headers on every API answer: no sniffing, no framing, no caching (answers can carry revealed secrets).</summary>

@@ -21,7 +21,12 @@ internal static class AuditTrail
     public static Task RecordAsync(HttpContext http, string action, string outcome, string? ns = null, string? key = null, object? detail = null)
     {
         var engine = http.RequestServices.GetRequiredService<SettingsEngine>();
-        return engine.AuditAsync(new AuditRecord(0, engine.Now, Actor(http), action, outcome, ns, key, null, Client(http), http.TraceIdentifier,
-            detail is null ? null : JsonSerializer.Serialize(detail)));
+        return engine.AuditAsync(Event(http, engine, action, outcome, ns, key, detail));
     }
+
+    /// <summary>An audit event of this request. <paramref name="detail"/> becomes JSON; never pass a secret.</summary>
+    public static AuditRecord Event(HttpContext http, SettingsEngine engine, string action, string outcome, string? ns = null, string? key = null,
+        object? detail = null) =>
+        new(0, engine.Now, Actor(http), action, outcome, ns, key, null, Client(http), http.TraceIdentifier,
+            detail is null ? null : JsonSerializer.Serialize(detail));
 }

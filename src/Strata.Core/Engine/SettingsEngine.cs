@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Strata.Access;
+using Strata.Audit;
 using Strata.Naming;
 using Strata.Registry;
 using Strata.Resolution;
@@ -40,6 +41,7 @@ internal sealed class SettingsEngine : IAsyncDisposable
         Secrets = new SecretKeeper(store, Registry, master, options.KeyRotationBatchSize, [.. options.Declassify ?? []], time, logger);
         Tokens = new TokenService(store, [.. options.AnonymousGrants ?? []], time, logger);
         _adminToken = variables[TokenService.AdminTokenVariable] as string;
+        Denials = new DeniedRequestLog(events => AuditAsync([.. events]), time, logger);
         foreach (var setting in Registry.All)
             setting.StaticResolution = Resolver.Resolve(setting.Namespace, setting.Key, null, ScopeChain.GlobalOnly, explain: false);
     }
@@ -51,6 +53,7 @@ internal sealed class SettingsEngine : IAsyncDisposable
     public ChangeFeed Feed { get; } = new();
     public SecretKeeper Secrets { get; }
     public TokenService Tokens { get; }
+    public DeniedRequestLog Denials { get; }
     public Snapshot Current => _snapshots.Current;
 
     public async Task StartAsync(CancellationToken ct = default)
@@ -63,6 +66,7 @@ internal sealed class SettingsEngine : IAsyncDisposable
         _snapshots.Current = Load(contents);
         _pipeline = new CommitPipeline(Store, _snapshots, Feed, _time, _logger, Secrets.Seal, Load, Registry.IsSensitive, contents.LastAt);
         if (Secrets.StartupEvents.Count > 0) await _pipeline.AuditAsync(Secrets.StartupEvents).ConfigureAwait(false);
+        Denials.Start();
     }
 
     /// <summary>Resolves one key. The global-only chain without explain is served from caches: no allocation.</summary>
@@ -147,6 +151,7 @@ internal sealed class SettingsEngine : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_pipeline is not null) await Denials.DisposeAsync().ConfigureAwait(false);
         await Secrets.DisposeAsync().ConfigureAwait(false);
         await Tokens.DisposeAsync().ConfigureAwait(false);
         if (_pipeline is not null) await _pipeline.DisposeAsync().ConfigureAwait(false);

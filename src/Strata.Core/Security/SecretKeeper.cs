@@ -83,7 +83,7 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
         if (_ring.ActiveId is null) await AddActiveKeyAsync([], ct).ConfigureAwait(false);
         await UpgradeLegacyEnvelopesAsync(ct).ConfigureAwait(false);
         await ReconcileWithDefinitionsAsync(ct).ConfigureAwait(false);
-        if (keys.Any(k => k.State == DataKeyRecord.Retiring)) Rotation = Task.Run(ReencryptAsync);
+        if ((await _store.DataKeysAsync(ct).ConfigureAwait(false)).Any(k => k.State == DataKeyRecord.Retiring)) Rotation = Task.Run(ReencryptAsync);
     }
 
     /// <summary>The record as the store must keep it: values of sensitive settings sealed (the old value is the previous version's).</summary>
@@ -191,14 +191,26 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
         }
     }
 
-    /// <summary>Re-seals envelopes whose associated data did not bind the version (schema 7 and before), before anything reads them.</summary>
+    /// <summary>
+    /// Re-seals envelopes whose associated data did not bind the version (schema 7 and before), before anything reads
+    /// them. The upgrade is a rotation: they move to a new data key and the keys that sealed them are retired, so no
+    /// copy of a legacy envelope (say, from an old backup) can ever be opened again.
+    /// </summary>
     private async Task UpgradeLegacyEnvelopesAsync(CancellationToken ct)
     {
+        if (await _store.CountEncryptedAsync(DataKeyRing.Legacy, ct).ConfigureAwait(false) == 0) return;
+        var old = (await _store.DataKeysAsync(ct).ConfigureAwait(false)).Where(k => k.State != DataKeyRecord.Retired).ToList();
+        await AddActiveKeyAsync(old.Select(k => k with { State = DataKeyRecord.Retiring }).ToList(), ct).ConfigureAwait(false);
         long upgraded = 0, n;
-        while ((n = await _exclusive(async () => await _store.ReencryptAsync(DataKeyRing.Legacy, _ring.Upgrade, _batchSize, ct).ConfigureAwait(false))
-                   .ConfigureAwait(false)) > 0)
+        while ((n = await _store.ReencryptAsync(DataKeyRing.Legacy, _ring.Upgrade, _batchSize, ct).ConfigureAwait(false)) > 0)
             upgraded += n;
-        if (upgraded > 0) LogEnvelopesUpgraded(_logger, upgraded);
+        foreach (var key in old)
+        {
+            if (await _store.CountEncryptedAsync(DataKeyRing.EnvelopePrefix(key.Id), ct).ConfigureAwait(false) > 0) continue;
+            await _store.SaveDataKeysAsync([key with { State = DataKeyRecord.Retired, Wrapped = "" }], ct).ConfigureAwait(false);
+            _ring.Remove(key.Id);
+        }
+        LogEnvelopesUpgraded(_logger, upgraded);
     }
 
     private async Task ReconcileWithDefinitionsAsync(CancellationToken ct)
@@ -242,7 +254,7 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
         new(0, _time.GetUtcNow().ToUnixTimeMilliseconds(), "strata", action, "ok", ns, key,
             Detail: System.Text.Json.JsonSerializer.Serialize(new { records }));
 
-    [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Re-sealed {Count} stored record(s) so that each secret is bound to its version")]
+    [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Re-sealed {Count} stored record(s) under a new data key so that each secret is bound to its version; the old data keys are retired")]
     private static partial void LogEnvelopesUpgraded(ILogger logger, long count);
 
     [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "Declassified {Namespace}/{Key} as Strata:Declassify asked: {Count} record(s) are now stored in clear")]
