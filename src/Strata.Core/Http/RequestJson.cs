@@ -95,6 +95,11 @@ internal static class RequestJson
         {
             return (null, Problems.BadRequest("body", "maxDepth", $"The JSON is nested deeper than the limit of {maxDepth} levels."));
         }
+        catch (InvalidOperationException)
+        {
+            // Checking member names for duplicates decodes them, and a name with half a surrogate pair cannot be.
+            return (null, LoneSurrogate());
+        }
         catch (JsonException e) when (e.Message.StartsWith("Duplicate property", StringComparison.Ordinal))
         {
             return (null, Problems.BadRequest("body", "duplicate", $"The JSON has an object with a member named twice: '{Naming.Names.Truncate(e.Message.Split('\'')[1])}'."));
@@ -107,10 +112,13 @@ internal static class RequestJson
         if (HasLoneSurrogate(utf8.Span))
         {
             document.Dispose();
-            return (null, Problems.BadRequest("body", "json", "The JSON has a \\u escape of half a surrogate pair, which is not a character."));
+            return (null, LoneSurrogate());
         }
         return (document, null);
     }
+
+    private static IResult LoneSurrogate() =>
+        Problems.BadRequest("body", "json", "The JSON has a \\u escape of half a surrogate pair, which is not a character.");
 
     /// <summary>
     /// Whether valid JSON text escapes a surrogate without its other half (<c>"\ud800"</c>): such a string is no

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Strata.Tests.Infrastructure;
+
+namespace Strata.Tests.Access;
+
+/// <summary>Neither a respelt header nor a stream of made-up tokens gets past the rate limit or floods the audit log.</summary>
+public sealed class FloodTests : IDisposable
+{
+    private const string AdminToken = "flood-admin-token-0123456789abcdefgh";
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private Task<TestServer> StartAsync(StrataRateLimitOptions limits) => TestServer.StartAsync(o =>
+    {
+        o.EnvironmentVariables!["STRATA_ADMIN_TOKEN"] = AdminToken;
+        o.RateLimit = limits;
+    }, dir: _dir, anonymousGrants: []);
+
+    private static async Task<HttpStatusCode> GetAsync(TestServer server, string authorization)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/revision");
+        request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        using var response = await server.Http.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    [Fact]
+    public async Task Every_spelling_of_one_token_shares_its_bucket()
+    {
+        await using var server = await StartAsync(new StrataRateLimitOptions { PermitsPerSecond = 1, Burst = 4 });
+        string[] spellings = [$"Bearer {AdminToken}", $"bearer {AdminToken}", $"BEARER {AdminToken}", $"Bearer    {AdminToken}", $"bEaReR {AdminToken}  "];
+
+        var statuses = new List<HttpStatusCode>();
+        foreach (var spelling in spellings.Concat(spellings)) statuses.Add(await GetAsync(server, spelling));
+
+        Assert.Equal(4, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(6, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+    }
+
+    [Fact]
+    public async Task Made_up_tokens_from_one_address_share_a_tighter_bucket_and_a_valid_token_is_unaffected()
+    {
+        await using var server = await StartAsync(new StrataRateLimitOptions { PermitsPerSecond = 1000, Burst = 1000, UnauthenticatedPermitsPerSecond = 1, UnauthenticatedBurst = 5 });
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 20; i++) statuses.Add(await GetAsync(server, $"Bearer strata_{Guid.NewGuid():N}"));
+
+        Assert.Equal(5, statuses.Count(s => s == HttpStatusCode.Unauthorized));
+        Assert.Equal(15, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await GetAsync(server, ""));
+        Assert.Equal(HttpStatusCode.OK, await GetAsync(server, $"Bearer {AdminToken}"));
+    }
+
+    [Fact]
+    public async Task A_flood_of_refused_requests_leaves_one_row_and_a_counted_summary_not_a_row_each()
+    {
+        const int flood = 400;
+        await using (var server = await StartAsync(new StrataRateLimitOptions { PermitsPerSecond = 0 }))
+        {
+            var refused = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+            {
+                var count = 0;
+                for (var i = 0; i < flood / 4; i++)
+                    if (await GetAsync(server, $"Bearer strata_{Guid.NewGuid():N}") == HttpStatusCode.Unauthorized) count++;
+                return count;
+            }));
+            Assert.Equal(flood, refused.Sum());
+            // Before the interval closes, the log holds the first refusal only.
+            using var admin = new HttpClient { BaseAddress = server.Address };
+            admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+            var now = await admin.GetFromJsonAsync<JsonElement>("api/v1/audit?action=access.denied");
+            Assert.Single(now.GetProperty("audit").EnumerateArray());
+        }
+
+        // Stopping closes the interval: its summary is written before the store closes.
+        await using (var server = await StartAsync(new StrataRateLimitOptions { PermitsPerSecond = 0 }))
+        {
+            using var admin = new HttpClient { BaseAddress = server.Address };
+            admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+            var rows = (await admin.GetFromJsonAsync<JsonElement>("api/v1/audit?action=access.denied")).GetProperty("audit").EnumerateArray().ToList();
+            Assert.Equal(2, rows.Count);
+            var summary = rows[0].GetProperty("detail");
+            Assert.Equal("repeated", summary.GetProperty("reason").GetString());
+            Assert.Equal(flood - 1, summary.GetProperty("coalesced").GetInt32());
+            Assert.Equal("invalid token", rows[1].GetProperty("detail").GetProperty("reason").GetString());
+        }
+    }
+}
