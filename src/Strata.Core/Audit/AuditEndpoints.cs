@@ -7,6 +7,7 @@ using Strata.Access;
 using Strata.Engine;
 using Strata.Http;
 using Strata.Storage;
+using Strata.Validation;
 
 namespace Strata.Audit;
 
@@ -15,8 +16,31 @@ internal static class AuditEndpoints
 {
     private const int MaxPage = 1000;
 
-    public static void MapAudit(this RouteGroupBuilder api) =>
+    public static void MapAudit(this RouteGroupBuilder api)
+    {
         api.MapGet("/audit", Query).WithTags("Audit").Requires(Permission.Admin, global: true);
+        api.MapDelete("/audit", Prune).WithTags("Audit").Requires(Permission.Admin, global: true);
+    }
+
+    /// <summary><c>DELETE /api/v1/audit?before=T</c>: removes events older than a time (ISO 8601) or an age (<c>90d</c>).</summary>
+    private static async Task<IResult> Prune(HttpContext context, SettingsEngine engine)
+    {
+        var text = context.Request.Query["before"].ToString();
+        long before;
+        if (DurationParser.TryParse(text, out var age) && age > TimeSpan.Zero && age.TotalMilliseconds < engine.Now) before = engine.Now - (long)age.TotalMilliseconds;
+        else if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)) before = time.ToUnixTimeMilliseconds();
+        else return Problems.BadRequest("before", "required", "'before' must be a time such as 2026-01-01T00:00:00Z or an age such as 90d.");
+        if (before > engine.Now) return Problems.BadRequest("before", "range", "'before' is in the future: a prune cannot remove events still to come.");
+        var deleted = await engine.PruneAuditAsync(before, (through, count) => AuditTrail.Event(context, engine, "audit.prune", "ok",
+            detail: new { before = SettingJson.Time(before), throughId = through, events = count }), context.RequestAborted).ConfigureAwait(false);
+        return JsonBytes.Result(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("before", SettingJson.Time(before));
+            w.WriteNumber("deleted", deleted);
+            w.WriteEndObject();
+        });
+    }
 
     private static async Task<IResult> Query(HttpRequest request, SettingsEngine engine)
     {

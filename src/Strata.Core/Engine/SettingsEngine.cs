@@ -137,6 +137,18 @@ internal sealed class SettingsEngine : IAsyncDisposable
 
     public long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
+    /// <summary>
+    /// Deletes audit events older than <paramref name="before"/>. The prune is itself audited first, durably, with
+    /// what it will delete: the record of a prune is never among what it deletes. Returns how many were deleted.
+    /// </summary>
+    public async Task<long> PruneAuditAsync(long before, Func<long, long, AuditRecord> describe, CancellationToken ct = default)
+    {
+        var (through, count) = await Store.AuditBeforeAsync(before, ct).ConfigureAwait(false);
+        await AuditAsync(describe(through, count)).ConfigureAwait(false);
+        if (count == 0) return 0;
+        return await Exclusive(() => Store.DeleteAuditThroughAsync(through, ct)).ConfigureAwait(false);
+    }
+
     /// <summary>The state of the store as of a past revision, as a snapshot that the read methods accept.</summary>
     public async Task<Snapshot> SnapshotAtAsync(string? ns, long revision, CancellationToken ct = default)
     {

@@ -21,6 +21,12 @@ internal interface ISettingsStore : IAsyncDisposable
 
     Task<IReadOnlyList<AuditRecord>> AuditAsync(AuditQuery query, CancellationToken ct = default);
 
+    /// <summary>The audit events older than <paramref name="time"/>: the last one's id and how many (0, 0 when none).</summary>
+    Task<(long ThroughId, long Count)> AuditBeforeAsync(long time, CancellationToken ct = default);
+
+    /// <summary>Deletes the audit events with ids up to <paramref name="id"/>; returns how many. Never the newest (ids must not repeat).</summary>
+    Task<long> DeleteAuditThroughAsync(long id, CancellationToken ct = default);
+
     Task<IReadOnlyList<ChangeRecord>> HistoryAsync(HistoryQuery query, CancellationToken ct = default);
 
     /// <summary>Every override (tombstones included) as it stood at <paramref name="revision"/>; all namespaces when null.</summary>

@@ -26,6 +26,8 @@ public sealed class CommitPipelineTests : IDisposable
             return inner.CommitAsync(records, audit, ct);
         }
         public Task<IReadOnlyList<AuditRecord>> AuditAsync(AuditQuery q, CancellationToken ct = default) => inner.AuditAsync(q, ct);
+        public Task<(long ThroughId, long Count)> AuditBeforeAsync(long time, CancellationToken ct = default) => inner.AuditBeforeAsync(time, ct);
+        public Task<long> DeleteAuditThroughAsync(long id, CancellationToken ct = default) => inner.DeleteAuditThroughAsync(id, ct);
         public Task<IReadOnlyList<ChangeRecord>> HistoryAsync(HistoryQuery q, CancellationToken ct = default) => inner.HistoryAsync(q, ct);
         public Task<IReadOnlyList<StoredEntry>> StateAtAsync(string? ns, long r, CancellationToken ct = default) => inner.StateAtAsync(ns, r, ct);
         public Task<long> RevisionAtAsync(DateTimeOffset t, CancellationToken ct = default) => inner.RevisionAtAsync(t, ct);

@@ -232,6 +232,26 @@ internal sealed class SqliteSettingsStore : ISettingsStore
                     r.IsDBNull(8) ? null : r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9), r.IsDBNull(10) ? null : r.GetString(10)));
         }));
 
+    public Task<(long ThroughId, long Count)> AuditBeforeAsync(long time, CancellationToken ct = default) => Task.FromResult(Guarded(() =>
+    {
+        using var connection = Open();
+        if (LastIdAtOrBefore(connection, "audit", time - 1) is not { } through) return (0L, 0L);
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM audit WHERE id <= $id";
+        count.Parameters.AddWithValue("$id", through);
+        return (through, (long)count.ExecuteScalar()!);
+    }));
+
+    public Task<long> DeleteAuditThroughAsync(long id, CancellationToken ct = default) => Task.FromResult(Guarded(() =>
+    {
+        using var connection = Open();
+        using var delete = connection.CreateCommand();
+        // Without AUTOINCREMENT a new id is the largest plus one: keeping the newest row keeps ids from repeating.
+        delete.CommandText = "DELETE FROM audit WHERE id <= $id AND id < (SELECT MAX(id) FROM audit)";
+        delete.Parameters.AddWithValue("$id", id);
+        return (long)delete.ExecuteNonQuery();
+    }));
+
     public Task<IReadOnlyList<DataKeyRecord>> DataKeysAsync(CancellationToken ct = default) =>
         Task.FromResult<IReadOnlyList<DataKeyRecord>>(Guarded(() =>
         {
