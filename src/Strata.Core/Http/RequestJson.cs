@@ -66,11 +66,17 @@ internal static class RequestJson
     public static bool IsJsonContentType(string? contentType)
     {
         if (string.IsNullOrWhiteSpace(contentType)) return true;
-        var media = contentType.AsSpan();
-        if (media.IndexOf(';') is var semicolon and >= 0) media = media[..semicolon];
-        media = media.Trim();
-        return media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            || (media.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && media.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+        // A header sent twice arrives joined by commas (curl -H given twice): each must say JSON.
+        foreach (var part in contentType.Split(','))
+        {
+            var media = part.AsSpan();
+            if (media.IndexOf(';') is var semicolon and >= 0) media = media[..semicolon];
+            media = media.Trim();
+            if (!media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+                && !(media.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && media.EndsWith("+json", StringComparison.OrdinalIgnoreCase)))
+                return false;
+        }
+        return true;
     }
 
     /// <summary>Parses JSON into an element of its own (not tied to <paramref name="utf8"/>), or a problem.</summary>

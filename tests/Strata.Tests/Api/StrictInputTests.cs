@@ -99,6 +99,18 @@ public sealed class StrictInputTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
     }
 
+    [Fact]
+    public async Task A_content_type_sent_twice_is_json_only_if_both_say_so()
+    {
+        var twice = new HttpRequestMessage(HttpMethod.Put, "api/v1/settings/free/twice") { Content = Body("""{"value": 1}""") };
+        twice.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+        var mixed = new HttpRequestMessage(HttpMethod.Put, "api/v1/settings/typed/name") { Content = Body("""{"value": "after"}""") };
+        mixed.Content.Headers.TryAddWithoutValidation("Content-Type", "text/plain");
+
+        await AssertRefusedAsync(await _server.Http.SendAsync(mixed), 415);
+        Assert.Equal(HttpStatusCode.Created, (await _server.Http.SendAsync(twice)).StatusCode);
+    }
+
     [Theory]
     [InlineData("1e309")]
     [InlineData("-1e309")]
