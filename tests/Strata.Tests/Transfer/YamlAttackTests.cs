@@ -61,6 +61,36 @@ public sealed class YamlAttackTests(YamlAttackServer server, ITestOutputHelper o
         Assert.True(peak < PeakBoundKib, $"peak resident memory {peak / 1024} MiB after {attack}");
     }
 
+    [Theory]
+    [InlineData("settings:\n  app:\n    global:\n      k: 1\n      k: 2\n", "duplicate", "line 5, column 7")]
+    [InlineData("settings:\n  app:\n    global:\n      k: 1e309\n", "range", "line 4, column 10")]
+    [InlineData("settings: {}\n---\nsettings: {}\n", "yaml", "line 2, column 1")]
+    [InlineData("settings:\n  ? [app]\n  : {}\n", "yaml", "line 2, column 5")]
+    [InlineData("settings: *nowhere\n", "yaml", "line 1, column 11")]
+    public async Task A_yaml_body_that_json_cannot_carry_is_a_400_with_its_rule_and_position(string yaml, string rule, string where)
+    {
+        var before = await server.RevisionAsync();
+
+        var response = await server.Http.PostAsync("api/v1/import", new StringContent(yaml, Encoding.UTF8, "application/yaml"));
+
+        var problem = await response.AssertProblemAsync(400);
+        Assert.Equal(rule, problem.GetProperty("errors")[0].GetProperty("rule").GetString());
+        Assert.Contains(where, problem.GetProperty("detail").GetString());
+        Assert.Equal(before, await server.RevisionAsync());
+    }
+
+    [Fact]
+    public async Task A_yaml_body_that_is_not_utf8_is_a_400_rather_than_replacement_characters()
+    {
+        var bytes = Encoding.UTF8.GetBytes("settings:\n  app:\n    global:\n      k: x\n").Concat(new byte[] { 0xC3, 0x28, 0x0A }).ToArray();
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new("application/yaml");
+
+        var problem = await (await server.Http.PostAsync("api/v1/import", content)).AssertProblemAsync(400);
+
+        Assert.Equal("The body is not valid UTF-8.", problem.GetProperty("detail").GetString());
+    }
+
     [Fact]
     public async Task A_valid_yaml_import_with_anchors_still_applies_on_the_attacked_server()
     {
