@@ -17,6 +17,10 @@ public sealed class YamlAttackServer : IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
+    public Uri Address { get; private set; } = null!;
+
+    public string Token { get; } = "yaml-attack-admin-token-" + Guid.NewGuid().ToString("N");
+
     public StringBuilder Output { get; private set; } = null!;
 
     /// <summary>Resident memory of the server after start-up, in KiB.</summary>
@@ -24,12 +28,11 @@ public sealed class YamlAttackServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var token = "yaml-attack-admin-token-" + Guid.NewGuid().ToString("N");
         var (process, address, output) = await StrataProcess.ServeAsync(_dir.Path,
-            new Dictionary<string, string> { ["STRATA_ADMIN_TOKEN"] = token }, "--Strata:RateLimit:PermitsPerSecond=0");
-        (_process, Output) = (process, output);
+            new Dictionary<string, string> { ["STRATA_ADMIN_TOKEN"] = Token }, "--Strata:RateLimit:PermitsPerSecond=0");
+        (_process, Address, Output) = (process, address, output);
         Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
-        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
         StartRssKib = Memory().RssKib;
     }
 

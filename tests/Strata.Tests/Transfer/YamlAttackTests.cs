@@ -106,6 +106,21 @@ public sealed class YamlAttackTests(YamlAttackServer server, ITestOutputHelper o
         output.WriteLine($"after a valid import: VmRSS {server.Memory().RssKib / 1024} MiB, VmHWM {server.Memory().PeakKib / 1024} MiB");
     }
 
+    [Fact]
+    public async Task The_cli_import_of_an_attack_file_exits_4_with_the_servers_reason_and_the_server_stays_up()
+    {
+        // The CLI does not parse YAML: it sends the file's text, so the server's limits are the CLI's.
+        var before = await server.RevisionAsync();
+        var file = _dir.Write("attack.yaml", YamlAttacks.BillionLaughs);
+
+        var (code, _, stderr) = await StrataProcess.RunAsync("import", file, "--server", server.Address.ToString(), "--token", server.Token);
+
+        Assert.Equal(4, code);
+        Assert.Contains("Aliases repeat more than the limit of 1048576 nodes and characters at line 9, column 17.", stderr);
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync("healthz")).StatusCode);
+        Assert.Equal(before, await server.RevisionAsync());
+    }
+
     [Theory]
     [MemberData(nameof(Attacks))]
     public async Task A_definitions_file_attack_stops_start_up_quickly_with_exit_8_and_one_line_naming_file_line_and_limit(string attack, string rule)
