@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using Strata.Transfer;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
-using Strata.Transfer;
 
 namespace Strata.Registry;
 
@@ -21,7 +21,7 @@ internal static class YamlDefinitionLoader
     /// <summary>Largest definitions file read, in bytes.</summary>
     internal const long MaxFileBytes = 4 * 1024 * 1024;
 
-    /// <summary>The same limits as a YAML import, so a definitions file cannot stop start-up by exhausting the process.</summary>
+    /// <summary>A YAML import's limits (at the default depth), so a definitions file cannot exhaust the process at start-up.</summary>
     internal static readonly YamlLimits Limits = new();
 
     public static void Load(string path, DefinitionRegistry registry)

@@ -72,7 +72,7 @@ internal sealed class BoundedYamlReader
             if (text.Length > _limits.MaxScalarLength)
                 throw new YamlLimitException("maxScalarLength", $"A scalar is longer than the limit of {_limits.MaxScalarLength} characters", at);
             if (text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0 && !IsWellFormed(text))
-                throw new YamlLimitException("yaml", "A scalar holds an unpaired surrogate escape, which is not Unicode text", at);
+                throw new YamlLimitException("yaml", "A scalar holds an unpaired surrogate, which is not Unicode text", at);
             CountNode(at);
             if (isKey)
             {
@@ -124,13 +124,13 @@ internal sealed class BoundedYamlReader
     private void Replay(AnchorAlias alias)
     {
         var name = alias.Value.Value;
-        if (!_anchors.TryGetValue(name, out var range))
+        if (!_anchors.TryGetValue(name, out var span))
             throw new YamlLimitException("yaml", $"The alias *{Shorten(name)} names no anchor defined before it", alias.Start);
-        if (range.End < 0)
+        if (span.End < 0)
             throw new YamlLimitException("yaml", $"The alias *{Shorten(name)} is inside the node it names (a node cannot contain itself)", alias.Start);
         if (++_aliases > _limits.MaxAliases)
             throw new YamlLimitException("maxAliases", $"The YAML uses more than the limit of {_limits.MaxAliases} aliases", alias.Start);
-        for (var i = range.Start; i < range.End; i++)
+        for (var i = span.Start; i < span.End; i++)
         {
             var item = _log[i];
             _expansion += 1 + (item.Text?.Length ?? 0);
