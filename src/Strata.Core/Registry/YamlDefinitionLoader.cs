@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Strata.Transfer;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -17,16 +18,34 @@ internal static class YamlDefinitionLoader
         "scopes", "min", "max", "pattern", "allowed", "max_length",
     ];
 
+    /// <summary>Largest definitions file read, in bytes.</summary>
+    internal const long MaxFileBytes = 4 * 1024 * 1024;
+
+    /// <summary>A YAML import's limits (at the default depth), so a definitions file cannot exhaust the process at start-up.</summary>
+    internal static readonly YamlLimits Limits = new();
+
     public static void Load(string path, DefinitionRegistry registry)
     {
         var file = Path.GetFullPath(path);
         if (!File.Exists(file)) throw new DefinitionException($"{file}: the definitions file does not exist.");
 
+        if (new FileInfo(file).Length > MaxFileBytes)
+            throw new DefinitionException($"{file}: the definitions file is larger than the limit of {MaxFileBytes / (1024 * 1024)} MiB.");
+        var text = File.ReadAllText(file);
+        // The bounded pass refuses deep nesting, alias bombs and huge scalars before the node model (which recurses
+        // and shares aliased nodes) is built; the model is kept for the positions its nodes carry.
+        try
+        {
+            BoundedYamlReader.Read(text, Limits, json: null);
+        }
+        catch (YamlLimitException e)
+        {
+            throw new DefinitionException($"{file}:{e.Start.Line}:{e.Start.Column}: {e.Problem}.");
+        }
         var stream = new YamlStream();
         try
         {
-            using var reader = new StreamReader(file);
-            stream.Load(reader);
+            stream.Load(new StringReader(text));
         }
         catch (YamlException e)
         {
@@ -133,7 +152,10 @@ internal static class YamlDefinitionLoader
             else if (node is YamlScalarNode b && type == SettingType.Bool)
                 writer.WriteBooleanValue(Bool(file, b));
             else
-                Transfer.YamlJson.Write(writer, node);
+            {
+                try { YamlJson.Write(writer, node); }
+                catch (YamlLimitException e) { throw new DefinitionException($"{file}:{e.Start.Line}:{e.Start.Column}: {e.Problem}."); }
+            }
         }
         return JsonDocument.Parse(buffer.ToArray()).RootElement.Clone();
     }
@@ -162,7 +184,7 @@ internal static class YamlDefinitionLoader
     };
 
     private static double Number(string file, YamlNode node) =>
-        double.TryParse(Scalar(node), NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
+        double.TryParse(Scalar(node), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)
             ? d : throw Error(file, node, $"'{Scalar(node)}' is not a number.");
 
     private static SettingLevel Level(string file, YamlNode node) =>

@@ -8,7 +8,6 @@ using Strata.Audit;
 using Strata.Engine;
 using Strata.Http;
 using Strata.Naming;
-using YamlDotNet.Core;
 
 namespace Strata.Transfer;
 
@@ -104,16 +103,8 @@ internal static class TransferEndpoints
         var contentType = context.Request.ContentType ?? "";
         if (contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase))
         {
-            using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
-            var limit = engine.Options.MaxRequestBodyBytes;
-            var chars = new char[limit + 1];
-            var read = await reader.ReadBlockAsync(chars, context.RequestAborted).ConfigureAwait(false);
-            if (read > limit) return Problems.TooLarge(limit);
-            byte[] json;
-            try { json = YamlJson.ToJsonBytes(new string(chars, 0, read)); }
-            catch (YamlException e) { return Problems.BadRequest("body", "yaml", $"The body is not valid YAML at line {e.Start.Line}, column {e.Start.Column}."); }
-            var (parsed, parseProblem) = RequestJson.Parse(json, engine.Options.MaxJsonDepth);
-            if (parseProblem is not null) return parseProblem;
+            var (parsed, problem) = await YamlBody.ReadAsync(context, engine.Options).ConfigureAwait(false);
+            if (problem is not null) return problem;
             body = parsed;
         }
         else

@@ -5,7 +5,10 @@ using YamlDotNet.RepresentationModel;
 
 namespace Strata.Transfer;
 
-/// <summary>Converts between YAML nodes and JSON. Plain YAML scalars are typed by their look; quoted ones are strings.</summary>
+/// <summary>
+/// Converts between YAML and JSON. Plain YAML scalars are typed by their look; quoted ones are strings.
+/// YAML from outside is read by <see cref="BoundedYamlReader"/>, never loaded whole into nodes first.
+/// </summary>
 internal static class YamlJson
 {
     public static void Write(Utf8JsonWriter writer, YamlNode node)
@@ -23,12 +26,7 @@ internal static class YamlJson
                 writer.WriteEndArray();
                 break;
             case YamlScalarNode { Style: ScalarStyle.Plain } plain:
-                var text = plain.Value ?? "";
-                if (text is "" or "~" or "null") writer.WriteNullValue();
-                else if (text is "true" or "false") writer.WriteBooleanValue(text == "true");
-                else if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) writer.WriteNumberValue(l);
-                else if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) writer.WriteNumberValue(d);
-                else writer.WriteStringValue(text);
+                if (!TryWritePlain(writer, plain.Value ?? "")) throw new YamlLimitException("range", $"The number {plain.Value} is out of range", plain.Start);
                 break;
             case YamlScalarNode quoted:
                 writer.WriteStringValue(quoted.Value);
@@ -36,17 +34,29 @@ internal static class YamlJson
         }
     }
 
-    /// <summary>Parses a YAML document into JSON bytes; throws <see cref="YamlException"/> with a position on bad input.</summary>
-    public static byte[] ToJsonBytes(string yaml)
+    /// <summary>
+    /// Writes a plain scalar typed by its look: null, bool, integer, number or string. False when it reads as a
+    /// number too large for a double, which JSON cannot hold. (<c>NaN</c> and <c>Infinity</c> stay strings.)
+    /// </summary>
+    public static bool TryWritePlain(Utf8JsonWriter writer, string text)
     {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(yaml));
+        if (text is "" or "~" or "null") writer.WriteNullValue();
+        else if (text is "true" or "false") writer.WriteBooleanValue(text == "true");
+        else if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) writer.WriteNumberValue(l);
+        else if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)) writer.WriteNumberValue(d);
+        else if (double.IsInfinity(d) && text.AsSpan().IndexOfAnyInRange('0', '9') >= 0) return false;
+        else writer.WriteStringValue(text);
+        return true;
+    }
+
+    /// <summary>
+    /// Parses a YAML document into JSON bytes within <paramref name="limits"/>, checked while parsing;
+    /// throws <see cref="YamlLimitException"/> with a rule and a position on bad input.
+    /// </summary>
+    public static byte[] ToJsonBytes(string yaml, YamlLimits limits)
+    {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            if (stream.Documents.Count == 0) writer.WriteNullValue();
-            else Write(writer, stream.Documents[0].RootNode);
-        }
+        using (var writer = new Utf8JsonWriter(buffer)) BoundedYamlReader.Read(yaml, limits, writer);
         return buffer.ToArray();
     }
 
