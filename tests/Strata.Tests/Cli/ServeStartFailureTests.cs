@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Strata.Tests.Infrastructure;
@@ -72,24 +73,26 @@ public sealed class ServeStartFailureTests : IDisposable
         Assert.Equal(["plain-file"], Directory.EnumerateFileSystemEntries(_dir.Path).Select(Path.GetFileName));
     }
 
-    [NotAsRootFact]
+    [PermissionFact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task A_data_folder_this_user_cannot_write_exits_9_and_says_so()
     {
         var data = _dir.File("read-only");
         Directory.CreateDirectory(data, UnixFileMode.UserRead | UnixFileMode.UserExecute);
-        try
+        if (CliProcess.AsNobody)
         {
-            var (code, stdout, stderr) = await CliProcess.RunAsync(["serve", "--urls", "http://127.0.0.1:0", "--data", data]);
+            // nobody must reach the folder and own it, as an operator owns theirs.
+            File.SetUnixFileMode(_dir.Path, (UnixFileMode)Convert.ToInt32("755", 8));
+            using var chown = Process.Start("chown", [$"{CliProcess.Nobody}:{CliProcess.Nobody}", data]);
+            await chown.WaitForExitAsync();
+            Assert.Equal(0, chown.ExitCode);
+        }
 
-            Assert.Equal(9, code);
-            Assert.Contains("not writable", OneStrataLine(stdout, stderr));
-            Assert.Empty(Directory.EnumerateFileSystemEntries(data));
-        }
-        finally
-        {
-            File.SetUnixFileMode(data, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        var (code, stdout, stderr) = await CliProcess.RunAsync(["serve", "--urls", "http://127.0.0.1:0", "--data", data], dropRoot: true);
+
+        Assert.Equal(9, code);
+        Assert.Contains($"The data folder {data} is not writable by this user", OneStrataLine(stdout, stderr));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(data));
     }
 
     [Fact]
