@@ -29,9 +29,9 @@ internal static class ServeCommand
             {
                 // Close the store before taking back what this start created: the database, its token, the folder.
                 if (app is not null) await CloseAfterFailedStartAsync(app);
-                footprint.Undo();
+                var left = footprint.Undo();
                 var (message, code) = StartFailure.Describe(e, settings);
-                await Console.Error.WriteLineAsync($"strata: {message}");
+                await Console.Error.WriteLineAsync($"strata: {message}{(left.Count > 0 ? $" (could not remove what this start created: {string.Join(", ", left)})" : "")}");
                 return code;
             }
             foreach (var address in ServerHost.Addresses(app))

@@ -6,12 +6,14 @@ using Strata.Storage;
 namespace Strata.Cli.Serve;
 
 /// <summary>Turns why <c>serve</c> could not start into one line naming the problem and the fix, and an exit code.</summary>
-internal static class StartFailure
+internal static partial class StartFailure
 {
     public static (string Message, int ExitCode) Describe(Exception failure, ServeSettings settings)
     {
         var e = failure is AggregateException { InnerExceptions.Count: > 0 } many ? many.InnerExceptions[0] : failure;
-        var listen = settings.Urls ?? Environment.GetEnvironmentVariable("ASPNETCORE_URLS") ?? ServerHost.DefaultUrl;
+        // Kestrel names the one address it could not bind; else say what it was asked for.
+        var listen = BindFailure().Match(e.Message) is { Success: true } bind ? bind.Groups[1].Value
+            : settings.Urls ?? Environment.GetEnvironmentVariable("ASPNETCORE_URLS") ?? ServerHost.DefaultUrl;
         return e switch
         {
             DefinitionException or SecretException => (e.Message, ExitCodes.Config),
@@ -26,6 +28,9 @@ internal static class StartFailure
             _ => ($"cannot start: {e.Message} ({e.GetType().Name})", ExitCodes.Failure),
         };
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^Failed to bind to address (\S+?): ")]
+    private static partial System.Text.RegularExpressions.Regex BindFailure();
 
     private static T? Find<T>(Exception e) where T : Exception
     {

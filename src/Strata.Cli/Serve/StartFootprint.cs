@@ -22,15 +22,31 @@ internal sealed class StartFootprint
 
     public static StartFootprint Before(string dataDirectory) => new(dataDirectory);
 
-    /// <summary>Removes the files and folders that did not exist before; the caller has closed the store.</summary>
-    public void Undo()
+    /// <summary>Removes the files and folders that did not exist before (the caller has closed the store); returns those it could not.</summary>
+    public IReadOnlyList<string> Undo()
     {
-        foreach (var file in _newFiles.Where(Exists)) File.Delete(file);
-        if (_outermostNewFolder is null) return;
+        var left = new List<string>();
+        foreach (var file in _newFiles.Where(Exists))
+            if (!TryRemove(() => File.Delete(file))) left.Add(file);
+        if (_outermostNewFolder is null) return left;
         for (var dir = _dataDirectory; Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any(); dir = Path.GetDirectoryName(dir)!)
         {
-            Directory.Delete(dir);
+            if (!TryRemove(() => Directory.Delete(dir))) { left.Add(dir); break; }
             if (dir == _outermostNewFolder) break;
+        }
+        return left;
+    }
+
+    private static bool TryRemove(Action remove)
+    {
+        try
+        {
+            remove();
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 
