@@ -12,4 +12,5 @@ internal static class ExitCodes
     public const int Unreachable = 6;
     public const int Denied = 7;
     public const int Config = 8;
+    public const int CannotStart = 9;
 }

@@ -48,11 +48,26 @@ public static class StrataServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Opens the store (migrating it) before the server takes requests; drains pending commits on stop.</summary>
-    private sealed class StrataHostedService(SettingsEngine engine) : IHostedService
+    /// <summary>
+    /// Opens the store (migrating it) before the server takes requests; drains pending commits on stop. Where a
+    /// generated admin token went is logged only once the whole host has started, the server included.
+    /// </summary>
+    private sealed class StrataHostedService(SettingsEngine engine) : IHostedLifecycleService
     {
         public Task StartAsync(CancellationToken ct) => engine.StartAsync(ct);
 
+        public Task StartedAsync(CancellationToken ct)
+        {
+            engine.Tokens.ReportBootstrap();
+            return Task.CompletedTask;
+        }
+
         public Task StopAsync(CancellationToken ct) => engine.DisposeAsync().AsTask();
+
+        public Task StartingAsync(CancellationToken ct) => Task.CompletedTask;
+
+        public Task StoppingAsync(CancellationToken ct) => Task.CompletedTask;
+
+        public Task StoppedAsync(CancellationToken ct) => Task.CompletedTask;
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -7,36 +8,37 @@ namespace Strata.Cli.Client;
 /// <summary>The operator commands: each one HTTP call (or two) to a running server.</summary>
 internal static class ClientCommands
 {
-    private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true };
+    // Output is for people and scripts, not for embedding in HTML: '+', '<' or 'é' are printed as themselves.
+    private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static readonly Option<string> Server = new("--server")
+    public const string ServerVariable = "STRATA_SERVER";
+    public const string TokenVariable = "STRATA_TOKEN";
+    public const string DefaultServer = "http://localhost:5380";
+
+    // No default value factories: help prints defaults, and the environment's token must never reach a screen or a
+    // CI log. The environment is read when a command runs. Only client commands carry these options, not serve.
+    public static readonly Option<string?> Server = new("--server")
     {
-        Description = "Server URL (or STRATA_SERVER). Default http://localhost:5380",
+        Description = $"Server URL; default {ServerVariable}, else {DefaultServer}",
         Recursive = true,
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("STRATA_SERVER") is { Length: > 0 } s ? s : "http://localhost:5380",
     };
 
     public static readonly Option<string?> Token = new("--token")
     {
-        Description = "API token (or STRATA_TOKEN)",
+        Description = $"API token; default {TokenVariable}",
         Recursive = true,
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("STRATA_TOKEN"),
     };
 
     public static IEnumerable<Command> Create()
     {
-        yield return Get();
-        yield return Set();
-        yield return Unset();
-        yield return Ls();
-        yield return History();
-        yield return Diff();
-        yield return Rollback();
-        yield return Export();
-        yield return Import();
-        yield return Keys();
-        yield return Tokens();
-        yield return Audit();
+        Command[] commands = [Get(), Set(), Unset(), Ls(), History(), Diff(), Rollback(), Export(), Import(), Keys(), Tokens(), Audit()];
+        foreach (var command in commands)
+        {
+            command.Options.Add(Server);
+            command.Options.Add(Token);
+        }
+        return commands;
     }
 
     private static Command Audit()
@@ -45,19 +47,28 @@ internal static class ClientCommands
         var action = new Option<string?>("--action") { Description = "Only this action, e.g. setting.set, access.denied, token.create" };
         var ns = new Option<string?>("--namespace") { Description = "Only this namespace" };
         var key = new Option<string?>("--key") { Description = "Only this key" };
-        var since = new Option<string?>("--since") { Description = "From this time (ISO 8601)" };
-        var until = new Option<string?>("--until") { Description = "Up to this time (ISO 8601)" };
+        var since = new Option<string?>("--since") { Description = "From this time: ISO 8601 (2026-11-22T10:00Z) or that long ago (30m, 1h, 7d)" };
+        var until = new Option<string?>("--until") { Description = "Up to this time: ISO 8601 or that long ago (30m, 1h, 7d)" };
         var limit = new Option<int?>("--limit") { Description = "Most events to show (default 100)" };
         var json = JsonOption();
         var command = new Command("audit", "Show the audit log, newest first") { actor, action, ns, key, since, until, limit, json };
         command.SetAction((r, ct) => Run(r, async client =>
         {
+            var now = DateTimeOffset.UtcNow;
+            string? from = null, to = null;
+            foreach (var (option, assign) in new (Option<string?>, Action<string>)[] { (since, v => from = v), (until, v => to = v) })
+            {
+                if (r.GetValue(option) is not { } text) continue;
+                if (AuditTime.Parse(text, now) is not { } time)
+                    return await Usage($"{option.Name} '{text}' is not a time: give an ISO 8601 time (2026-11-22T10:00:00Z) or how long ago (30s, 30m, 1h, 7d, 2w).");
+                assign(time.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            }
             var query = Query(("actor", r.GetValue(actor)), ("action", r.GetValue(action)), ("namespace", r.GetValue(ns)), ("key", r.GetValue(key)),
-                ("from", r.GetValue(since)), ("to", r.GetValue(until)), ("limit", r.GetValue(limit)?.ToString()));
+                ("from", from), ("to", to), ("limit", r.GetValue(limit)?.ToString()));
             return await ListAsync(client, r.GetValue(json), "api/v1/audit" + query, node => node["audit"]!.AsArray().Select(e =>
             {
                 var target = e!["namespace"] is { } n ? $"\t{n}{(e["key"] is { } k ? $"/{k}" : "")}{(e["scope"] is { } s ? $"@{s}" : "")}" : "";
-                return $"{e["id"]}\t{e["at"]}\t{e["actor"]}\t{e["action"]}\t{e["outcome"]}{target}\t{e["client"]}\t{e["detail"]?.ToJsonString()}";
+                return $"{e["id"]}\t{e["at"]}\t{e["actor"]}\t{e["action"]}\t{e["outcome"]}{target}\t{e["client"]}\t{e["detail"]?.ToJsonString(Compact)}";
             }), ct);
         }));
         return command;
@@ -173,7 +184,7 @@ internal static class ClientCommands
                 $"api/v1/settings/{E(r.GetValue(ns))}/{E(r.GetValue(key))}{Query(("scope", r.GetValue(scope)))}", body, headers: headers, ct: ct);
             if (answer is null) return code;
             var node = JsonNode.Parse(answer)!;
-            await client.Out.WriteLineAsync($"{node["namespace"]}/{node["key"]} = {node["value"]!.ToJsonString()} (version {node["version"]}, revision {node["revision"]})");
+            await client.Out.WriteLineAsync($"{node["namespace"]}/{node["key"]} = {node["value"]!.ToJsonString(Compact)} (version {node["version"]}, revision {node["revision"]})");
             return code;
         }));
         return command;
@@ -211,7 +222,7 @@ internal static class ClientCommands
             var path = name is null ? "api/v1/settings" : $"api/v1/settings/{E(name)}{Query(("scope", r.GetValue(scope)))}";
             return await ListAsync(client, r.GetValue(json), path, node => name is null
                 ? node["namespaces"]!.AsArray().Select(n => $"{n!["name"]}\t{n["stored"]} stored\t{n["defined"]} defined{(n["strict"]!.GetValue<bool>() ? "\tstrict" : "")}")
-                : node["settings"]!.AsArray().Select(s => $"{s!["key"]} = {s["value"]!.ToJsonString()}\t({s["source"]}{(s["scope"] is { } sc ? $" {sc}" : "")})"), ct);
+                : node["settings"]!.AsArray().Select(s => $"{s!["key"]} = {s["value"]!.ToJsonString(Compact)}\t({s["source"]}{(s["scope"] is { } sc ? $" {sc}" : "")})"), ct);
         }));
         return command;
     }
@@ -228,7 +239,7 @@ internal static class ClientCommands
             var k = r.GetValue(key);
             var path = k is null ? $"api/v1/settings/{E(r.GetValue(ns))}/_history" : $"api/v1/settings/{E(r.GetValue(ns))}/{E(k)}/history";
             return await ListAsync(client, r.GetValue(json), path + Query(("limit", r.GetValue(limit)?.ToString())), node => node["history"]!.AsArray().Select(h =>
-                $"r{h!["revision"]}\t{h["at"]}\t{h["actor"]}\t{h["key"]}@{h["scope"]} v{h["version"]}\t{h["change"]}\t{h["oldValue"]?.ToJsonString() ?? "null"} -> {h["newValue"]?.ToJsonString() ?? "null"}{(h["comment"] is { } c ? $"\t# {c}" : "")}"), ct);
+                $"r{h!["revision"]}\t{h["at"]}\t{h["actor"]}\t{h["key"]}@{h["scope"]} v{h["version"]}\t{h["change"]}\t{h["oldValue"]?.ToJsonString(Compact) ?? "null"} -> {h["newValue"]?.ToJsonString(Compact) ?? "null"}{(h["comment"] is { } c ? $"\t# {c}" : "")}"), ct);
         }));
         return command;
     }
@@ -245,8 +256,8 @@ internal static class ClientCommands
             var path = $"api/v1/settings/{E(r.GetValue(ns))}/_diff{Query(("from", r.GetValue(from).ToString()), ("to", r.GetValue(to)?.ToString()))}";
             return await ListAsync(client, r.GetValue(json), path, node => node["changes"]!.AsArray().SelectMany(c => new[]
             {
-                c!["old"] is { } o ? $"- {c["key"]}@{c["scope"]} = {o.ToJsonString()}" : null,
-                c["new"] is { } n ? $"+ {c["key"]}@{c["scope"]} = {n.ToJsonString()}" : null,
+                c!["old"] is { } o ? $"- {c["key"]}@{c["scope"]} = {o.ToJsonString(Compact)}" : null,
+                c["new"] is { } n ? $"+ {c["key"]}@{c["scope"]} = {n.ToJsonString(Compact)}" : null,
             }.OfType<string>()), ct);
         }));
         return command;
@@ -341,12 +352,19 @@ internal static class ClientCommands
 
     private static async Task<int> Run(ParseResult result, Func<StrataClient, Task<int>> action)
     {
-        if (!Uri.TryCreate(result.GetValue(Server), UriKind.Absolute, out var server))
+        var (serverText, serverOrigin) = result.GetValue(Server) is { } s ? (s, "--server")
+            : Environment.GetEnvironmentVariable(ServerVariable) is { Length: > 0 } e ? (e, ServerVariable) : (DefaultServer, "the default server");
+        if (!Uri.TryCreate(serverText, UriKind.Absolute, out var server) || (server.Scheme != Uri.UriSchemeHttp && server.Scheme != Uri.UriSchemeHttps))
         {
-            await Console.Error.WriteLineAsync($"strata: --server '{result.GetValue(Server)}' is not a URL.");
-            return ExitCodes.Usage;
+            var hint = serverText.Contains("://", StringComparison.Ordinal) ? "" : $"; did you mean http://{serverText}?";
+            return await Usage($"{serverOrigin} '{serverText}' is not an http:// or https:// URL{hint}");
         }
-        using var client = new StrataClient(server, result.GetValue(Token), Console.Out, Console.Error);
+        var (token, tokenOrigin) = result.GetValue(Token) is { } t ? (t, "--token")
+            : Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } v ? (v, TokenVariable) : ((string?)null, (string?)null);
+        // Checked here because the HTTP stack's own error would quote the token.
+        if (token is not null && (token.Length == 0 || token.Any(c => c is <= ' ' or > '~')))
+            return await Usage($"the token from {tokenOrigin} is empty or holds characters a header cannot carry (spaces, line breaks, non-ASCII); it is not shown");
+        using var client = new StrataClient(server, token, Console.Out, Console.Error);
         return await action(client);
     }
 

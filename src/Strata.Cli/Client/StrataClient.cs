@@ -40,6 +40,8 @@ internal sealed class StrataClient(Uri server, string? token, TextWriter stdout,
             var body = await response.Content.ReadAsStringAsync(ct);
             if (response.IsSuccessStatusCode) return (body, ExitCodes.Ok);
             await ReportAsync(response.StatusCode, body);
+            if (response.StatusCode == HttpStatusCode.Unauthorized && string.IsNullOrEmpty(token))
+                await stderr.WriteLineAsync($"strata: no token was given: pass --token or set {ClientCommands.TokenVariable}.");
             return (null, ExitCodeFor(response.StatusCode));
         }
     }

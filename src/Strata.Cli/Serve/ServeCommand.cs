@@ -18,21 +18,21 @@ internal static class ServeCommand
         command.SetAction(async (result, ct) =>
         {
             var settings = new ServeSettings(Path.GetFullPath(result.GetValue(data)!), result.GetValue(urls), result.GetValue(definitions));
-            WebApplication app;
+            var footprint = StartFootprint.Before(settings.DataDirectory);
+            WebApplication? app = null;
             try
             {
                 app = ServerHost.Build(settings, [.. result.UnmatchedTokens]);
                 await app.StartAsync(ct);
             }
-            catch (Exception e) when (e is DefinitionException or Security.SecretException)
+            catch (Exception e)
             {
-                await Console.Error.WriteLineAsync($"strata: {e.Message}");
-                return ExitCodes.Config;
-            }
-            catch (IOException e)
-            {
-                await Console.Error.WriteLineAsync($"strata: cannot start: {e.Message}");
-                return ExitCodes.Failure;
+                // Close the store before taking back what this start created: the database, its token, the folder.
+                if (app is not null) await CloseAfterFailedStartAsync(app);
+                var left = footprint.Undo();
+                var (message, code) = StartFailure.Describe(e, settings);
+                await Console.Error.WriteLineAsync($"strata: {message}{(left.Count > 0 ? $" (could not remove what this start created: {string.Join(", ", left)})" : "")}");
+                return code;
             }
             foreach (var address in ServerHost.Addresses(app))
                 Console.WriteLine($"strata: listening on {address}");
@@ -45,5 +45,18 @@ internal static class ServeCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static async Task CloseAfterFailedStartAsync(WebApplication app)
+    {
+        try
+        {
+            await app.DisposeAsync();
+        }
+        catch (Exception)
+        {
+            // The start failure is what the operator needs to read; a second failure while closing would hide it.
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 }

@@ -24,6 +24,9 @@ internal static class ServerHost
         // This category only logs request start/finish (Information). Left enabled at any level, hosting starts an
         // Activity and a log scope for every request; a tracing listener, when one is attached, still gets them.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        // Its only errors are a failed start (with a stack trace), which serve reports itself in one line, and a
+        // failed BackgroundService, of which Strata has none.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.Services.AddStrata(o =>
         {
             builder.Configuration.GetSection("Strata").Bind(o);

@@ -114,20 +114,68 @@ internal sealed partial class TokenService : IAsyncDisposable
 
     private async Task BootstrapAsync(string dataDirectory, string? adminToken, CancellationToken ct)
     {
-        var secret = adminToken;
-        if (secret is not null && secret.Trim().Length < 32)
-            throw new DefinitionException($"{AdminTokenVariable} must be at least 32 characters; generate one with `openssl rand -base64 32`.");
-        secret ??= Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
-        await AddAsync("admin", secret.Trim(), [new Grant(Permission.Admin, "*")], null, ct).ConfigureAwait(false);
-        if (adminToken is not null) return;
+        if (adminToken is not null)
+        {
+            if (adminToken.Trim().Length < 32)
+                throw new DefinitionException($"{AdminTokenVariable} must be at least 32 characters; generate one with `openssl rand -base64 32`.");
+            await AddAsync("admin", adminToken.Trim(), [new Grant(Permission.Admin, "*")], null, ct).ConfigureAwait(false);
+            return;
+        }
+        var secret = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         var file = Path.Combine(Path.GetFullPath(dataDirectory), BootstrapFileName);
+        // The file first, then the row; a failure at either step leaves neither, so the next start bootstraps again
+        // (the other order could commit an admin token whose secret nobody holds).
+        await WriteTokenFileAsync(file, secret, ct).ConfigureAwait(false);
+        try
+        {
+            await AddAsync("admin", secret, [new Grant(Permission.Admin, "*")], null, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            File.Delete(file);
+            throw;
+        }
+        BootstrapTokenFile = file;
+    }
+
+    /// <summary>Logs where the generated admin token went, once start-up has succeeded (a failed start keeps no token).</summary>
+    public void ReportBootstrap()
+    {
+        if (BootstrapTokenFile is { } file) LogBootstrapped(_logger, file);
+    }
+
+    // CreateNew is O_CREAT|O_EXCL: it neither truncates an existing file nor follows a symbolic link, even a dangling one.
+    private static async Task WriteTokenFileAsync(string file, string secret, CancellationToken ct)
+    {
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        await using (var stream = new FileStream(file, options))
-        await using (var writer = new StreamWriter(stream))
-            await writer.WriteLineAsync(secret).ConfigureAwait(false);
-        BootstrapTokenFile = file;
-        LogBootstrapped(_logger, file);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(file, options);
+        }
+        catch (IOException e) when (new FileInfo(file).LinkTarget is { } target)
+        {
+            throw new DataFolderException($"{file} is a symbolic link (to {target}); the admin token is only written to a new file, and the link was left alone. Remove the link and start again, or set {AdminTokenVariable}.", e);
+        }
+        catch (IOException e) when (Path.Exists(file))
+        {
+            throw new DataFolderException($"{file} already exists, but the database holds no token: it is from another database and opens nothing here. Remove it and start again (a new admin token is written there), or set {AdminTokenVariable}.", e);
+        }
+        try
+        {
+            await using (stream.ConfigureAwait(false))
+            {
+                var bytes = Encoding.UTF8.GetBytes(secret + "\n");
+                await stream.WriteAsync(bytes, ct).ConfigureAwait(false);
+                stream.Flush(flushToDisk: true);
+            }
+        }
+        catch
+        {
+            File.Delete(file);
+            throw;
+        }
     }
 
     private async Task<TokenRecord> AddAsync(string name, string secret, IReadOnlyList<Grant> grants, long? expiresAt, CancellationToken ct)

@@ -35,7 +35,8 @@ internal sealed class SqliteSettingsStore : ISettingsStore
     {
         _walRestartFrames = walRestartFrames;
         DatabasePath = Path.GetFullPath(databasePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        PrivateFiles.Folder(Path.GetDirectoryName(DatabasePath)!);
+        PrivateFiles.Database(DatabasePath);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,

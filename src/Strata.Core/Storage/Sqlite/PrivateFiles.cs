@@ -1,0 +1,84 @@
+namespace Strata.Storage.Sqlite;
+
+/// <summary>
+/// Keeps the data folder (0700) and the database files (0600) to their owner, whatever the umask: they hold token
+/// hashes, the audit log and ciphertexts whose lengths give away each secret's length.
+/// </summary>
+internal static class PrivateFiles
+{
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode OthersAndSpecial = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute | UnixFileMode.SetGroup | UnixFileMode.SetUser;
+
+    /// <summary>
+    /// Creates the folder as 0700, or restricts an existing one to its owner (a folder Strata is told to use is
+    /// Strata's). A shared folder (sticky bit, such as /tmp) or one this user cannot restrict is refused.
+    /// </summary>
+    public static void Folder(string folder)
+    {
+        try
+        {
+            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(folder);
+            else Directory.CreateDirectory(folder, OwnerOnly);
+        }
+        catch (IOException e) when (FileAbove(folder) is { } file)
+        {
+            throw new DataFolderException($"The data folder {folder} cannot be created: {file} is a file, not a folder. Use another data folder.", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new DataFolderException($"The data folder {folder} cannot be created: permission denied. Create it for this user, or use another data folder.", e);
+        }
+        if (OperatingSystem.IsWindows()) return;
+        var mode = File.GetUnixFileMode(folder);
+        if ((mode & OthersAndSpecial) == 0) return;
+        if ((mode & UnixFileMode.StickyBit) != 0)
+            throw new DataFolderException($"The data folder {folder} is shared with other users (mode {Octal(mode)}): give Strata a folder of its own.");
+        Restrict(folder, mode, $"The data folder {folder}");
+    }
+
+    /// <summary>Creates the database file as 0600 before SQLite opens it: SQLite gives its -wal, -shm and -journal files the database file's mode.</summary>
+    public static void Database(string path)
+    {
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using var created = new FileStream(path, options);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // An existing database: its mode is checked below.
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new DataFolderException($"The data folder {Path.GetDirectoryName(path)} is not writable by this user: give it write access, or use another data folder.", e);
+        }
+        if (OperatingSystem.IsWindows()) return;
+        foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+            if (File.Exists(file) && File.GetUnixFileMode(file) is var mode && (mode & OthersAndSpecial) != 0)
+                Restrict(file, mode, $"The database file {file}");
+    }
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void Restrict(string path, UnixFileMode mode, string what)
+    {
+        try
+        {
+            File.SetUnixFileMode(path, mode & ~OthersAndSpecial);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new DataFolderException($"{what} is open to other users (mode {Octal(mode)}) and this user cannot restrict it: run `chmod go= {path}` as its owner.", e);
+        }
+    }
+
+    private static string? FileAbove(string folder)
+    {
+        for (var dir = folder; !string.IsNullOrEmpty(dir); dir = Path.GetDirectoryName(dir))
+            if (File.Exists(dir)) return dir;
+        return null;
+    }
+
+    private static string Octal(UnixFileMode mode) => Convert.ToString((int)mode, 8).PadLeft(4, '0');
+}

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Text;
+using Strata.Tests.Infrastructure;
+
+namespace Strata.Tests.Cli;
+
+/// <summary>The real <c>strata</c> executable with a chosen environment and, on Unix, a chosen umask (through <c>sh -c 'umask …; exec …'</c>).</summary>
+internal static class CliProcess
+{
+    public const string Setpriv = "/usr/bin/setpriv";
+
+    /// <summary>The uid and gid of nobody, which a test running as root gives what the process under test must own.</summary>
+    public const int Nobody = 65534;
+
+    /// <summary>When the tests run as root, the process under test runs as nobody, so that file permissions apply to it.</summary>
+    public static bool AsNobody => !OperatingSystem.IsWindows() && Environment.IsPrivilegedProcess;
+
+    public static async Task<(int ExitCode, string Out, string Err)> RunAsync(string[] args, IDictionary<string, string>? environment = null,
+        string? umask = null, bool dropRoot = false)
+    {
+        using var process = Process.Start(Info(args, environment, umask, dropRoot && AsNobody))!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"strata {string.Join(' ', args)} did not finish in 60 s.");
+        }
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts <c>strata serve</c> on 127.0.0.1, port 0, and waits (at most 60 s) for the line that says where it listens.</summary>
+    public static async Task<(Process Process, Uri Address, StringBuilder Output)> ServeAsync(string dataDirectory, string umask)
+    {
+        var process = Process.Start(Info(["serve", "--urls", "http://127.0.0.1:0", "--data", dataDirectory], null, umask, asNobody: false))!;
+        var output = new StringBuilder();
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) { listening.TrySetException(new InvalidOperationException($"strata serve exited:\n{output}")); return; }
+            lock (output) output.AppendLine(e.Data);
+            const string marker = "strata: listening on ";
+            if (e.Data.StartsWith(marker, StringComparison.Ordinal)) listening.TrySetResult(new Uri(e.Data[marker.Length..]));
+        };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return (process, await listening.Task.WaitAsync(TimeSpan.FromSeconds(60)), output);
+    }
+
+    /// <summary>Stops a server started by <see cref="ServeAsync"/> with SIGTERM and waits for it to exit.</summary>
+    public static async Task StopAsync(Process process)
+    {
+        using (var term = Process.Start("kill", ["-TERM", process.Id.ToString()])) await term.WaitForExitAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private static ProcessStartInfo Info(string[] args, IDictionary<string, string>? environment, string? umask, bool asNobody)
+    {
+        var strata = StrataProcess.StartInfo(args, environment);
+        if ((umask is null && !asNobody) || OperatingSystem.IsWindows()) return strata;
+        var shell = new ProcessStartInfo("/bin/sh")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        string[] drop = asNobody ? [Setpriv, $"--reuid={Nobody}", $"--regid={Nobody}", "--clear-groups"] : [];
+        foreach (var arg in (string[])["-c", $"umask {umask ?? "022"}; exec \"$@\"", "sh", .. drop, strata.FileName, .. strata.ArgumentList]) shell.ArgumentList.Add(arg);
+        shell.Environment.Clear();
+        foreach (var (name, value) in strata.Environment) shell.Environment[name] = value;
+        return shell;
+    }
+}
