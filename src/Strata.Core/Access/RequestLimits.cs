@@ -20,8 +20,11 @@ internal static class RequestLimits
     public static void AddStrataRateLimiting(this IServiceCollection services, StrataRateLimitOptions limits)
     {
         // Built once: a lambda made per request would allocate on every call.
-        Func<Caller, TokenBucketRateLimiterOptions> perToken = _ => Bucket(limits.PermitsPerSecond, limits.Burst);
-        Func<Caller, TokenBucketRateLimiterOptions> perAddress = _ => Bucket(limits.UnauthenticatedPermitsPerSecond, limits.UnauthenticatedBurst);
+        Func<Caller, TokenBucketRateLimiterOptions> perToken = _ => Bucket(limits.PermitsPerSecond, limits.Burst, queue: 0);
+        // Over its budget an address first waits in a queue rather than getting an instant 429: a flooding client then
+        // sends at the permitted rate instead of making the server write refusals as fast as the CPUs allow.
+        Func<Caller, TokenBucketRateLimiterOptions> perAddress = _ =>
+            Bucket(limits.UnauthenticatedPermitsPerSecond, limits.UnauthenticatedBurst, queue: limits.UnauthenticatedBurst);
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -41,12 +44,13 @@ internal static class RequestLimits
         });
     }
 
-    private static TokenBucketRateLimiterOptions Bucket(int perSecond, int burst) => new()
+    private static TokenBucketRateLimiterOptions Bucket(int perSecond, int burst, int queue) => new()
     {
         TokenLimit = Math.Max(1, burst),
         TokensPerPeriod = Math.Max(1, perSecond),
         ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-        QueueLimit = 0,
+        QueueLimit = queue,
+        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         AutoReplenishment = true,
     };
 
