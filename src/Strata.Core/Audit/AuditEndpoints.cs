@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Strata.Access;
 using Strata.Engine;
 using Strata.Http;
+using Strata.Http.OpenApi;
 using Strata.Storage;
 
 namespace Strata.Audit;
@@ -16,7 +17,11 @@ internal static class AuditEndpoints
     private const int MaxPage = 1000;
 
     public static void MapAudit(this RouteGroupBuilder api) =>
-        api.MapGet("/audit", Query).WithTags("Audit").Requires(Permission.Admin, global: true);
+        api.MapGet("/audit", Query).WithTags("Audit").Requires(Permission.Admin, global: true)
+            .WithName("queryAudit").WithSummary("The audit log, newest first, filtered and paged")
+            .Query(ApiParameters.Actor, ApiParameters.Action, ApiParameters.Namespace, ApiParameters.Key, ApiParameters.Since, ApiParameters.Until,
+                ApiParameters.Limit, ApiParameters.AuditBefore)
+            .Answers(200, "AuditPage");
 
     private static async Task<IResult> Query(HttpRequest request, SettingsEngine engine)
     {
