@@ -26,6 +26,7 @@ public sealed class TestServer : IAsyncDisposable
 
     public Uri Address { get; }
     internal Strata.Engine.SettingsEngine Engine => _app.Services.GetRequiredService<Strata.Engine.SettingsEngine>();
+    internal IServiceProvider Services => _app.Services;
     /// <summary>A client whose every answer is checked against the served OpenAPI document (see <see cref="OpenApiContractHandler"/>).</summary>
     public HttpClient Http { get; }
 
