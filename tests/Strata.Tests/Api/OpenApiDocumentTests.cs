@@ -194,6 +194,8 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         Assert.Contains("so the answer must be 404", Check(200, "{}", path: "/api/v1/nothing"));
         Assert.Null(Check(404, "", path: "/api/v1/nothing"));
         Assert.Contains("so the answer must be 405", _contract.Check(HttpMethod.Put, "/api/v1/audit", 200, null, []));
+        Assert.Contains("documents the header Strata-Revision for 200, but the answer has none",
+            _contract.Check(HttpMethod.Get, "/api/v1/settings", 200, new MediaTypeHeaderValue("application/json"), """{"revision": 1, "namespaces": []}"""u8.ToArray(), []));
     }
 
     [Fact]

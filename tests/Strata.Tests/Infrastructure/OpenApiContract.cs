@@ -37,7 +37,7 @@ public sealed class OpenApiContract
     }
 
     /// <summary>Null when the document allows this answer; otherwise every way in which it does not.</summary>
-    public string? Check(HttpMethod method, string path, int status, MediaTypeHeaderValue? contentType, byte[] body)
+    public string? Check(HttpMethod method, string path, int status, MediaTypeHeaderValue? contentType, byte[] body, IEnumerable<string>? headers = null)
     {
         // Outside the document nothing exists: a path it does not have is 404, a method it does not list is 405.
         if (Match(path) is not { } template)
@@ -52,6 +52,13 @@ public sealed class OpenApiContract
         if (!responses.TryGetProperty(code, out var response))
             return $"status {status} is not listed for {where}; listed: {string.Join(", ", responses.EnumerateObject().Select(r => r.Name))}";
 
+        if (headers is not null && response.TryGetProperty("headers", out var declared))
+        {
+            var sent = headers.ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var missing = declared.EnumerateObject()
+                .Where(h => h.Value.TryGetProperty("required", out var r) && r.GetBoolean() && !sent.Contains(h.Name)).Select(h => h.Name).ToList();
+            if (missing.Count > 0) return $"{where} documents the header {string.Join(", ", missing)} for {status}, but the answer has none";
+        }
         var hasBody = body.Length > 0 && method != HttpMethod.Head;
         var content = response.TryGetProperty("content", out var c) ? c : default;
         if (!hasBody)

@@ -4,9 +4,9 @@ namespace Strata.Tests.Infrastructure;
 
 /// <summary>
 /// Checks every answer a test receives against the OpenAPI document its server serves (fetched once, on first use):
-/// the status is listed for the operation, the content type is listed for that status, and a JSON body matches
-/// the schema. A mismatch throws from the request, naming method, path, status and what did not match, so the
-/// document cannot drift from the code.
+/// the status is listed for the operation, its documented headers are sent, the content type is listed for that
+/// status, and a JSON body matches the schema. A mismatch throws from the request, naming method, path, status and
+/// what did not match, so the document cannot drift from the code.
 /// </summary>
 public sealed class OpenApiContractHandler : DelegatingHandler
 {
@@ -48,7 +48,8 @@ public sealed class OpenApiContractHandler : DelegatingHandler
         if (request.RequestUri is not { } uri || uri.Authority != _server.Authority) return response;
         var contract = await _contract.Value.WaitAsync(cancellationToken);
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        var failure = contract.Check(request.Method, uri.AbsolutePath, (int)response.StatusCode, response.Content.Headers.ContentType, body);
+        var headers = response.Headers.Concat(response.Content.Headers).Select(h => h.Key);
+        var failure = contract.Check(request.Method, uri.AbsolutePath, (int)response.StatusCode, response.Content.Headers.ContentType, body, headers);
         if (failure is not null)
         {
             response.Dispose();

@@ -149,8 +149,10 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
 
     private static Dictionary<string, IOpenApiHeader> Headers(params string[] names) => names.ToDictionary(n => n, n => Header(n));
 
+    // Every header the document names for an answer is always sent with it.
     private static IOpenApiHeader Header(string name) => new OpenApiHeader
     {
+        Required = true,
         Description = name switch
         {
             "ETag" => "A key's version (\"3\") or a revision-based tag (\"r17…\"); send it back as If-Match or If-None-Match.",
