@@ -72,7 +72,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
             foreach (var status in new[] { "401", "403", "429", "503" })
                 if (!responses.TryGetProperty(status, out _)) problems.Add($"{where}: {status} not listed");
             foreach (var (status, header) in new[] { ("401", "WWW-Authenticate"), ("429", "Retry-After"), ("503", "Retry-After") })
-                if (responses.TryGetProperty(status, out var r) && !r.GetProperty("headers").TryGetProperty(header, out _))
+                if (responses.TryGetProperty(status, out var r) && !_contract.Schemas.Resolve(r).GetProperty("headers").TryGetProperty(header, out _))
                     problems.Add($"{where}: {status} without the {header} header");
         }
         Assert.Empty(problems);
@@ -86,7 +86,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
             foreach (var response in op.GetProperty("responses").EnumerateObject().Where(r => r.Name[0] is '4' or '5'))
             {
                 var where = $"{method.ToUpperInvariant()} {path} {response.Name}";
-                if (!response.Value.TryGetProperty("content", out var content) || !content.TryGetProperty("application/problem+json", out var media))
+                if (!_contract.Schemas.Resolve(response.Value).TryGetProperty("content", out var content) || !content.TryGetProperty("application/problem+json", out var media))
                 {
                     problems.Add($"{where}: not application/problem+json");
                     continue;

@@ -21,6 +21,7 @@ public sealed class JsonSchemaChecker(JsonElement document)
         return errors;
     }
 
+    /// <summary>Follows <c>$ref</c> (to a schema, a response…) within the document.</summary>
     public JsonElement Resolve(JsonElement schema)
     {
         for (var hops = 0; schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("$ref", out var reference); hops++)

@@ -51,6 +51,7 @@ public sealed class OpenApiContract
         var code = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (!responses.TryGetProperty(code, out var response))
             return $"status {status} is not listed for {where}; listed: {string.Join(", ", responses.EnumerateObject().Select(r => r.Name))}";
+        response = Schemas.Resolve(response);
 
         if (headers is not null && response.TryGetProperty("headers", out var declared))
         {

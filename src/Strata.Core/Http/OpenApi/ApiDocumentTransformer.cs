@@ -26,6 +26,8 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
                 + "Errors are RFC 9457 problem documents (application/problem+json).",
         };
         ApiSchemas.AddTo(document);
+        document.Components!.Responses ??= new Dictionary<string, IOpenApiResponse>();
+        foreach (var status in FailureStatuses) document.Components.Responses[FailureName(status)] = Failure(status, document);
         document.Components!.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
         {
             [Bearer] = new OpenApiSecurityScheme
@@ -104,8 +106,27 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
         if (contract.IfNoneMatch)
             operation.Responses["304"] = new OpenApiResponse { Description = "Not modified: the If-None-Match ETag is current.", Headers = Headers("ETag") };
         foreach (var status in failures)
-            operation.Responses[Code(status)] = Failure(status, document);
+            operation.Responses[Code(status)] = new OpenApiResponseReference(FailureName(status), document);
     }
+
+    private static readonly int[] FailureStatuses = [400, 401, 403, 404, 409, 412, 413, 415, 429, 500, 503];
+
+    /// <summary>Each error status is one shared response in components, referenced by every operation that answers it.</summary>
+    private static string FailureName(int status) => status switch
+    {
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "NotFound",
+        409 => "Conflict",
+        412 => "PreconditionFailed",
+        413 => "TooLarge",
+        415 => "UnsupportedMediaType",
+        429 => "TooManyRequests",
+        500 => "SecretUnreadable",
+        503 => "Unavailable",
+        _ => throw new ArgumentException($"No error response is documented for {status}.", nameof(status)),
+    };
 
     private static OpenApiResponse Failure(int status, OpenApiDocument document)
     {
@@ -125,7 +146,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
                 429 => "Over the caller's request rate.",
                 500 => "urn:strata:problem:secret-unreadable: a stored secret cannot be decrypted (server state, not the request).",
                 503 => "The store failed or is busy; nothing was acknowledged.",
-                _ => "An error.",
+                _ => throw new ArgumentException($"No error response is documented for {status}.", nameof(status)),
             },
             Content = new Dictionary<string, OpenApiMediaType> { [ProblemJson] = Media(schema, document) },
             Headers = status switch
