@@ -162,6 +162,85 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         Assert.True(mapped.Count >= 33, $"only {mapped.Count} endpoints mapped");
     }
 
+    [Fact]
+    public async Task Every_typed_query_parameter_the_document_declares_is_enforced_by_the_server()
+    {
+        var tried = new List<string>();
+        var wrong = new List<string>();
+        foreach (var (path, method, op) in Operations().Where(o => !AnonymousPaths.Contains(o.Path) && o.Operation.TryGetProperty("parameters", out _)))
+            foreach (var parameter in op.GetProperty("parameters").EnumerateArray().Where(p => p.GetProperty("in").GetString() == "query"))
+                foreach (var bad in BadValues(_contract.Schemas.Resolve(parameter.GetProperty("schema"))))
+                {
+                    var url = $"{Fill(path, "app", "x")}?{parameter.GetProperty("name").GetString()}={Uri.EscapeDataString(bad)}";
+                    var status = await SendAsync(method, url);
+                    tried.Add(url);
+                    if (status != 400) wrong.Add($"{method.ToUpperInvariant()} {url} answered {status}, not 400");
+                }
+        Assert.Empty(wrong);
+        Assert.True(tried.Count >= 40, $"only {tried.Count} bad values tried");
+        Assert.Equal(0, await _server.RevisionAsync());
+    }
+
+    [Fact]
+    public async Task A_name_off_the_documented_pattern_or_length_is_refused_on_every_path_that_takes_one()
+    {
+        var wrong = new List<string>();
+        var tried = 0;
+        foreach (var (path, method, op) in Operations().Where(o => o.Path.Contains("{ns}", StringComparison.Ordinal) || o.Path.Contains("{key}", StringComparison.Ordinal)))
+            foreach (var bad in new[] { "bad%20name", "-leading-dash", new string('n', 129), "caf%C3%A9" })
+            {
+                var url = Fill(path, path.Contains("{key}", StringComparison.Ordinal) ? "app" : bad, bad);
+                var status = await SendAsync(method, url);
+                tried++;
+                if (status is not (400 or 404)) wrong.Add($"{method.ToUpperInvariant()} {url} answered {status}");
+            }
+        Assert.Empty(wrong);
+        Assert.True(tried >= 60, $"only {tried} requests");
+        Assert.Equal(0, await _server.RevisionAsync());
+    }
+
+    private static string Fill(string path, string ns, string key) =>
+        path.TrimStart('/').Replace("{ns}", ns).Replace("{key}", key).Replace("{id}", "t000000000000");
+
+    // A body each write would accept, so that only the parameter under test is wrong.
+    private async Task<int> SendAsync(string method, string url)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), url);
+        var body = (method, url) switch
+        {
+            ("put", _) when url.StartsWith("config/", StringComparison.Ordinal) => "1",
+            ("put", _) => """{"value": 1}""",
+            ("post", _) when url.Contains("/rollback", StringComparison.Ordinal) => """{"version": 1}""",
+            ("post", _) when url.Contains("/_rollback", StringComparison.Ordinal) => """{"revision": 0}""",
+            _ => null,
+        };
+        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await _server.Http.SendAsync(request);
+        return (int)response.StatusCode;
+    }
+
+    private static IEnumerable<string> BadValues(JsonElement schema)
+    {
+        var type = schema.TryGetProperty("type", out var t) ? t.GetString() : null;
+        if (type == "array") schema = schema.GetProperty("items");
+        if (type == "integer")
+        {
+            yield return "x";
+            yield return "1.5";
+            if (schema.TryGetProperty("minimum", out var min)) yield return (min.GetInt64() - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (schema.TryGetProperty("maximum", out var max)) yield return (max.GetInt64() + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        if (type == "boolean") yield return "maybe";
+        if (schema.TryGetProperty("format", out var format) && format.GetString() == "date-time") yield return "yesterday";
+        if (schema.TryGetProperty("enum", out _)) yield return "nope";
+        if (schema.TryGetProperty("pattern", out var pattern))
+        {
+            const string bad = "bad value!";
+            Assert.DoesNotMatch(pattern.GetString()!, bad);
+            yield return bad;
+        }
+    }
+
     [Theory]
     [InlineData("/api/v1/settings/bad%20key/x", "/api/v1/settings/{ns}/{key}")]
     [InlineData("/api/v1/settings/billing/_history", "/api/v1/settings/{ns}/_history")]
