@@ -10,20 +10,12 @@ using Strata.Tests.Infrastructure;
 namespace Strata.Tests.Api;
 
 /// <summary>The served OpenAPI document is complete, and the contract check that every API test goes through is strict.</summary>
-public sealed class OpenApiDocumentTests : IAsyncLifetime
+public sealed class OpenApiDocumentTests(OpenApiServerFixture fixture) : IClassFixture<OpenApiServerFixture>
 {
     private static readonly HashSet<string> AnonymousPaths = ["/healthz", "/readyz", "/openapi/v1.json"];
     private static readonly string[] Methods = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
-    private TestServer _server = null!;
-    private OpenApiContract _contract = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await TestServer.StartAsync();
-        _contract = await _server.Contract.Value;
-    }
-
-    public Task DisposeAsync() => _server.DisposeAsync().AsTask();
+    private readonly TestServer _server = fixture.Server;
+    private readonly OpenApiContract _contract = fixture.Contract;
 
     private IEnumerable<(string Path, string Method, JsonElement Operation)> Operations() =>
         _contract.Document.GetProperty("paths").EnumerateObject().SelectMany(path => path.Value.EnumerateObject()
@@ -165,6 +157,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
     [Fact]
     public async Task Every_typed_query_parameter_the_document_declares_is_enforced_by_the_server()
     {
+        var revision = await _server.RevisionAsync();
         var tried = new List<string>();
         var wrong = new List<string>();
         foreach (var (path, method, op) in Operations().Where(o => !AnonymousPaths.Contains(o.Path) && o.Operation.TryGetProperty("parameters", out _)))
@@ -178,12 +171,13 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
                 }
         Assert.Empty(wrong);
         Assert.True(tried.Count >= 40, $"only {tried.Count} bad values tried");
-        Assert.Equal(0, await _server.RevisionAsync());
+        Assert.Equal(revision, await _server.RevisionAsync());
     }
 
     [Fact]
     public async Task A_name_off_the_documented_pattern_or_length_is_refused_on_every_path_that_takes_one()
     {
+        var revision = await _server.RevisionAsync();
         var wrong = new List<string>();
         var tried = 0;
         foreach (var (path, method, op) in Operations().Where(o => o.Path.Contains("{ns}", StringComparison.Ordinal) || o.Path.Contains("{key}", StringComparison.Ordinal)))
@@ -196,7 +190,46 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
             }
         Assert.Empty(wrong);
         Assert.True(tried >= 60, $"only {tried} requests");
-        Assert.Equal(0, await _server.RevisionAsync());
+        Assert.Equal(revision, await _server.RevisionAsync());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("global")]
+    [InlineData("GLOBAL")]
+    [InlineData("user:alice")]
+    [InlineData("user:a.b@c-d_e")]
+    [InlineData("user:")]
+    [InlineData(":alice")]
+    [InlineData("1user:alice")]
+    [InlineData("user:al ice")]
+    [InlineData("user")]
+    [InlineData("user:a:b")]
+    public void The_documented_scope_pattern_accepts_exactly_what_the_server_does(string scope)
+    {
+        var parameter = Operations().Single(o => o.Operation.GetProperty("operationId").GetString() == "putSetting").Operation
+            .GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "scope");
+        var pattern = parameter.GetProperty("schema").GetProperty("pattern").GetString()!;
+        Assert.Equal(Strata.Naming.Scope.TryNormalize(scope, out _) is not null, System.Text.RegularExpressions.Regex.IsMatch(scope, pattern));
+        foreach (var length in new[] { 128, 129 })
+        {
+            var longId = "user:" + new string('a', length);
+            Assert.Equal(Strata.Naming.Scope.TryNormalize(longId, out _) is not null, System.Text.RegularExpressions.Regex.IsMatch(longId, pattern));
+        }
+    }
+
+    [Theory]
+    [InlineData("user:alice,project:42")]
+    [InlineData(" user:alice , global ")]
+    [InlineData("user:alice,,project:42,")]
+    [InlineData("user:alice;project:42")]
+    [InlineData("alice")]
+    public void The_documented_scope_chain_pattern_accepts_exactly_what_the_server_does(string chain)
+    {
+        var parameter = Operations().Single(o => o.Operation.GetProperty("operationId").GetString() == "getSetting").Operation
+            .GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "scope");
+        var pattern = parameter.GetProperty("schema").GetProperty("pattern").GetString()!;
+        Assert.Equal(Strata.Naming.ScopeChain.TryParse(chain, out _) is not null, System.Text.RegularExpressions.Regex.IsMatch(chain, pattern));
     }
 
     private static string Fill(string path, string ns, string key) =>

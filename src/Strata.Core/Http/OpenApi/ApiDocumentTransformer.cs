@@ -88,12 +88,9 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
         if (contract.Query.Count > 0 || contract.IfMatch || contract.IfNoneMatch) failures.Add(400);
         if (contract.IfMatch) failures.Add(412);
         if (contract.Decrypts) failures.Add(500);
-        if (!contract.Anonymous)
-        {
-            failures.UnionWith([401, 403, 429, 503]);
-            operation.Security = [Requirement(document)];
-        }
-        else operation.Security = [];
+        // Every mapped operation needs a token (health and this document are added by AddUnlisted).
+        failures.UnionWith([401, 403, 429, 503]);
+        operation.Security = [Requirement(document)];
 
         operation.Responses = new OpenApiResponses();
         foreach (var answer in contract.Answers)

@@ -37,8 +37,9 @@ internal static class ApiParameters
 
     public static OpenApiParameter Query(string name) => name switch
     {
-        ScopeChain => Q("scope", "Scopes to read through, most specific first, comma-separated (e.g. user:alice,project:42); global is always consulted last. At most 16 scopes.",
-            new() { Type = JsonSchemaType.String, Default = JsonValue.Create(Naming.Scope.Global), MaxLength = 17 * (2 * Names.MaxLength + 2) }),
+        ScopeChain => Q("scope", "Scopes to read through, most specific first, comma-separated (e.g. user:alice,project:42); "
+            + "global is always consulted last. At most 16 scopes besides global.",
+            new() { Type = JsonSchemaType.String, Default = JsonValue.Create(Naming.Scope.Global), Pattern = ApiSchemas.ScopeChainPattern }),
         Scope => Q("scope", "The scope to write or reset: global or kind:id such as user:alice.",
             WithDefault(ApiSchemas.Scope("A scope."), Naming.Scope.Global)),
         Explain => Q(Explain, "Add every layer's candidate (layers), winner first.", WithDefault(ApiSchemas.Bool("Explain."), false)),
@@ -90,7 +91,7 @@ internal static class ApiParameters
         Name = name,
         In = ParameterLocation.Header,
         Description = description,
-        Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 1024 },
+        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
     };
 
     private static OpenApiParameter Q(string name, string description, OpenApiSchema schema, bool required = false) =>

@@ -14,7 +14,10 @@ namespace Strata.Http.OpenApi;
 internal static class ApiSchemas
 {
     public const string NamePattern = "^[A-Za-z0-9][A-Za-z0-9_.-]*$";
-    public const string ScopePattern = "^(global|[A-Za-z][A-Za-z0-9_.-]*:[A-Za-z0-9_.@-]+)$";
+    // A scope as Scope.TryNormalize reads it: global in any case (empty means global too), or kind:id.
+    private const string OneScope = "[Gg][Ll][Oo][Bb][Aa][Ll]|[A-Za-z][A-Za-z0-9_.-]{0,127}:[A-Za-z0-9_.@-]{1,128}";
+    public const string ScopePattern = "^(" + OneScope + ")?$";
+    public const string ScopeChainPattern = @"^\s*(" + OneScope + @")?\s*(,\s*(" + OneScope + @")?\s*)*$";
     public const string TokenIdPattern = "^t[0-9a-f]{12}$";
 
     public static void AddTo(OpenApiDocument document)

@@ -29,7 +29,4 @@ internal sealed class OperationContract
 
     /// <summary>Decrypts stored secrets: 500 <c>secret-unreadable</c> when one cannot be.</summary>
     public bool Decrypts { get; set; }
-
-    /// <summary>Needs no token (health, the document itself).</summary>
-    public bool Anonymous { get; set; }
 }

@@ -40,9 +40,6 @@ internal static class OperationContractExtensions
     public static TBuilder Decrypts<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.Contract(c => c.Decrypts = true);
 
-    public static TBuilder Anonymous<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.Contract(c => c.Anonymous = true);
-
     // One contract per endpoint, created by the first declaration and completed by the others.
     private static TBuilder Contract<TBuilder>(this TBuilder builder, Action<OperationContract> declare) where TBuilder : IEndpointConventionBuilder
     {
