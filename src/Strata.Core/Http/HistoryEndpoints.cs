@@ -38,7 +38,7 @@ internal static class HistoryEndpoints
             .Query(ApiParameters.DiffFrom, ApiParameters.DiffTo).Answers(200, "Diff").Decrypts();
         settings.MapPost("/{ns}/{key}/rollback", RollbackKey).Requires(Permission.Write)
             .WithName("rollbackSetting").WithSummary("Set a key back to an earlier version's value, as a new revision")
-            .Accepts("KeyRollback").Answers(200, "CommitResult").Fails(404, 412).Decrypts();
+            .Accepts("KeyRollback").Answers(200, "CommitResult").Fails(404, 409, 412).Decrypts();
         settings.MapPost("/{ns}/_rollback", RollbackNamespace).Requires(Permission.Write)
             .WithName("rollbackNamespace").WithSummary("Return every override of a namespace to its state at a revision")
             .Accepts("NamespaceRollback").Answers(200, "CommitResult").Fails(412).Decrypts();

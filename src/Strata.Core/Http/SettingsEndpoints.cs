@@ -34,7 +34,7 @@ internal static class SettingsEndpoints
             .Answers(201, "SettingWritten", "ETag", "Strata-Revision").Answers(200, "SettingWritten", "ETag", "Strata-Revision");
         group.MapDelete("/{ns}/{key}", ResetSetting).Requires(Permission.Write)
             .WithName("resetSetting").WithSummary("Remove the override at a scope")
-            .Query(ApiParameters.Scope).TakesIfMatch().Answers(200, "SettingReset", "ETag", "Strata-Revision");
+            .Query(ApiParameters.Scope).TakesIfMatch().Answers(200, "SettingReset", "ETag?", "Strata-Revision");
         api.MapGet("/revision", (SettingsEngine engine) => JsonBytes.Result(w =>
         {
             w.WriteStartObject();

@@ -98,7 +98,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
             {
                 Description = SuccessDescription(answer.Status),
                 Content = answer.Schema is null ? null : answer.MediaTypes.ToDictionary(m => m, _ => Media(answer.Schema, document)),
-                Headers = answer.Headers.Count == 0 ? null : answer.Headers.ToDictionary(h => h, h => Header(h)),
+                Headers = answer.Headers.Count == 0 ? null : answer.Headers.ToDictionary(h => h.TrimEnd('?'), h => Header(h.TrimEnd('?'), required: !h.EndsWith('?'))),
             };
         if (contract.IfNoneMatch)
             operation.Responses["304"] = new OpenApiResponse { Description = "Not modified: the If-None-Match ETag is current.", Headers = Headers("ETag") };
@@ -136,7 +136,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
                 401 => "No token, or a bad, expired or revoked one, where anonymous callers are not granted this.",
                 403 => "A valid token without the permission on this namespace.",
                 404 => "Not found.",
-                409 => "Conflicts with the server's state.",
+                409 => "Conflicts with the server's state: no master key to rotate with, or a version whose stored secret cannot be decrypted.",
                 412 => "The If-Match / ifVersion version is stale: nothing was written.",
                 413 => "The body is larger than Strata:MaxRequestBodyBytes (1 MiB by default).",
                 415 => "The body's content type is not one this operation reads.",
@@ -167,10 +167,10 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
 
     private static Dictionary<string, IOpenApiHeader> Headers(params string[] names) => names.ToDictionary(n => n, n => Header(n));
 
-    // Every header the document names for an answer is always sent with it.
-    private static IOpenApiHeader Header(string name) => new OpenApiHeader
+    // A required header is sent with every such answer; the contract test checks it.
+    private static IOpenApiHeader Header(string name, bool required = true) => new OpenApiHeader
     {
-        Required = true,
+        Required = required,
         Description = name switch
         {
             "ETag" => "A key's version (\"3\") or a revision-based tag (\"r17…\"); send it back as If-Match or If-None-Match.",

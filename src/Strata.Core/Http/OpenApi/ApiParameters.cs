@@ -16,6 +16,7 @@ internal static class ApiParameters
     public const string Limit = "limit";
     public const string Before = "before";
     public const string AuditBefore = "auditBefore";
+    public const string PruneBefore = "pruneBefore";
     public const string DiffFrom = "diffFrom";
     public const string DiffTo = "diffTo";
     public const string Since = "from";
@@ -49,6 +50,8 @@ internal static class ApiParameters
         Limit => Q(Limit, "Page size.", Page()),
         Before => Q(Before, "Only records older than this revision: the previous page's nextBefore.", ApiSchemas.Int("A revision.")),
         AuditBefore => Q("before", "Only events older than this id: the previous page's nextBefore.", ApiSchemas.Int("An audit id.")),
+        PruneBefore => Q("before", "Remove events older than this time (ISO 8601) or this age (e.g. 90d); never a time in the future.",
+            ApiSchemas.Str("A time or an age."), required: true),
         DiffFrom => Q("from", "The revision to compare from.", ApiSchemas.Int("A revision."), required: true),
         DiffTo => Q("to", "The revision to compare to (default: the current one).", ApiSchemas.Int("A revision.")),
         Since => Q("from", "Only events at or after this time (ISO 8601).", new() { Type = JsonSchemaType.String, Format = "date-time" }),

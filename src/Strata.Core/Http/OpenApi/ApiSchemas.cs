@@ -168,7 +168,8 @@ internal static class ApiSchemas
             ("newValue", Any("The value after (null on reset; masked when sensitive).")),
             ("actor", Str("Who made it.")),
             ("at", Time("When.")),
-            ("comment", Str("The writer's comment."))));
+            ("comment", Str("The writer's comment.")),
+            ("unreadable", Str("Why this record's stored secret cannot be decrypted; its values are masked and it cannot be rolled back to."))));
         yield return ("Diff", Obj("Overrides that differ between two revisions.", ["namespace", "from", "to", "changes"],
             ("namespace", Str("The namespace.")),
             ("from", Int("From revision.")),
@@ -239,6 +240,10 @@ internal static class ApiSchemas
             ("client", Str("The client address.")),
             ("requestId", Str("The request id.")),
             ("detail", Any("Details (never a secret value)."))));
+
+        yield return ("AuditPruned", Obj("What a prune removed.", ["before", "deleted"],
+            ("before", Time("Events older than this were removed.")),
+            ("deleted", Int("Events removed."))));
 
         yield return ("ConfigRecord", Obj("Seed 001's record.", ["id", "namespace", "key", "value", "version", "created_at", "updated_at", "source"],
             ("id", new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid", Description = "A name-based UUID: the same namespace/key has the same id everywhere." }),

@@ -19,7 +19,10 @@ internal static class OperationContractExtensions
             c.BodyYaml = yaml;
         });
 
-    /// <summary>A successful answer: JSON with the named schema (null: no body), and the response headers it carries.</summary>
+    /// <summary>
+    /// A successful answer: JSON with the named schema (null: no body), and the response headers it always carries
+    /// (a name ending in <c>?</c>: only sometimes).
+    /// </summary>
     public static TBuilder Answers<TBuilder>(this TBuilder builder, int status, string? schema, params string[] headers) where TBuilder : IEndpointConventionBuilder =>
         builder.Contract(c => c.Answers.Add(new ApiAnswer(status, schema, headers, schema is null ? [] : [Json])));
 
