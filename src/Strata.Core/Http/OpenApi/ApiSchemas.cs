@@ -43,7 +43,8 @@ internal static class ApiSchemas
             [("errors", Array(R("ValidationError"), "Every rule the input failed.", minItems: 1))], ["errors"]));
         yield return ("ValidationError", Obj("One failed rule.", ["field", "rule", "message"],
             ("field", Str("The field, query parameter, header or path part at fault (e.g. value, changes[0].ifVersion, If-Match).")),
-            ("rule", Str("The rule: json, type, required, unknownField, name, scope, unknownKey, min, max, pattern, allowedValues, maxLength, custom, maxDepth, duplicate, range, shape, grant, yaml, …")),
+            ("rule", Str("The rule: json, type, required, unknownField, name, scope, unknownKey, min, max, pattern, "
+                + "allowedValues, maxLength, custom, maxDepth, duplicate, range, shape, grant, yaml, …")),
             ("message", Str("What is wrong, for a person."))));
         yield return ("VersionConflictProblem", Problem("A stale If-Match or ifVersion: nothing was written.",
             [("currentVersion", Int("The key's version now; send it as If-Match to retry."))], ["currentVersion"]));
@@ -311,7 +312,8 @@ internal static class ApiSchemas
     private static OpenApiSchema Problem(string description, (string, IOpenApiSchema)[] extra, string[] required)
     {
         var schema = Obj(description, ["type", "title", "status", .. required],
-            ("type", Str("urn:strata:problem:… (validation, not-found, version-conflict, unauthorized, forbidden, rate-limited, too-large, unsupported-media-type, store-unavailable, secret-unreadable, no-master-key).")),
+            ("type", Str("urn:strata:problem:… (validation, not-found, version-conflict, unauthorized, forbidden, rate-limited, "
+                + "too-large, unsupported-media-type, store-unavailable, secret-unreadable, no-master-key).")),
             ("title", Str("A short summary.")),
             ("status", Int("The HTTP status.")),
             ("detail", Str("What happened and what to do.")),
