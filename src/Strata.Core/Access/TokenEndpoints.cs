@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Strata.Engine;
 using Strata.Http;
+using Strata.Http.OpenApi;
 using Strata.Storage;
 using Strata.Validation;
 
@@ -24,9 +25,11 @@ internal static class TokenEndpoints
             foreach (var token in engine.Tokens.List()) Write(w, token, secret: null);
             w.WriteEndArray();
             w.WriteEndObject();
-        }));
-        tokens.MapPost("/", Create);
-        tokens.MapDelete("/{id}", Revoke);
+        })).WithName("listTokens").WithSummary("List API tokens (never their secrets)").Answers(200, "TokenList");
+        tokens.MapPost("/", Create).WithName("createToken").WithSummary("Create an API token; its secret is shown this once")
+            .Accepts("TokenCreate").Answers(201, "CreatedToken");
+        tokens.MapDelete("/{id}", Revoke).WithName("revokeToken").WithSummary("Revoke an API token")
+            .Answers(204, null).Fails(404);
     }
 
     private static async Task<IResult> Revoke(string id, SettingsEngine engine, HttpContext context)

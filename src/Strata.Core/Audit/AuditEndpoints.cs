@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Strata.Access;
 using Strata.Engine;
 using Strata.Http;
+using Strata.Http.OpenApi;
 using Strata.Storage;
 using Strata.Validation;
 
@@ -18,8 +19,14 @@ internal static class AuditEndpoints
 
     public static void MapAudit(this RouteGroupBuilder api)
     {
-        api.MapGet("/audit", Query).WithTags("Audit").Requires(Permission.Admin, global: true);
-        api.MapDelete("/audit", Prune).WithTags("Audit").Requires(Permission.Admin, global: true);
+        api.MapGet("/audit", Query).WithTags("Audit").Requires(Permission.Admin, global: true)
+            .WithName("queryAudit").WithSummary("The audit log, newest first, filtered and paged")
+            .Query(ApiParameters.Actor, ApiParameters.Action, ApiParameters.Namespace, ApiParameters.Key, ApiParameters.Since, ApiParameters.Until,
+                ApiParameters.Limit, ApiParameters.AuditBefore)
+            .Answers(200, "AuditPage");
+        api.MapDelete("/audit", Prune).WithTags("Audit").Requires(Permission.Admin, global: true)
+            .WithName("pruneAudit").WithSummary("Remove audit events older than a time or an age (the prune itself is audited)")
+            .Query(ApiParameters.PruneBefore).Answers(200, "AuditPruned");
     }
 
     /// <summary><c>DELETE /api/v1/audit?before=T</c>: removes events older than a time (ISO 8601) or an age (<c>90d</c>).</summary>

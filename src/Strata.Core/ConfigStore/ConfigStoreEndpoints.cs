@@ -8,6 +8,7 @@ using Strata.Access;
 using Strata.Audit;
 using Strata.Engine;
 using Strata.Http;
+using Strata.Http.OpenApi;
 using Strata.Naming;
 using Strata.Resolution;
 
@@ -23,13 +24,27 @@ internal static class ConfigStoreEndpoints
     public static RouteGroupBuilder MapConfigStore(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/config").WithTags("ConfigStore");
-        group.MapGet("/", Snapshot).Requires(Permission.Read);
-        group.MapPost("/patch", Patch).Requires(Permission.Write);
-        group.MapPost("/reload", Reload).Requires(Permission.Admin, global: true);
-        group.MapGet("/{ns}", List).Requires(Permission.Read);
-        group.MapMethods("/{ns}/{key}", ["GET", "HEAD"], Get).Requires(Permission.Read);
-        group.MapPut("/{ns}/{key}", Put).Requires(Permission.Write);
-        group.MapDelete("/{ns}/{key}", Delete).Requires(Permission.Write);
+        group.MapGet("/", Snapshot).Requires(Permission.Read)
+            .WithName("getConfigSnapshot").WithSummary("Every resolved value at global scope, secrets masked")
+            .TakesIfNoneMatch().Answers(200, "ConfigSnapshot", "ETag");
+        group.MapPost("/patch", Patch).Requires(Permission.Write)
+            .WithName("patchConfig").WithSummary("Set several values atomically (seed 003)")
+            .Accepts("ConfigPatch").Answers(200, "ConfigEvent");
+        group.MapPost("/reload", Reload).Requires(Permission.Admin, global: true)
+            .WithName("reloadConfig").WithSummary("Re-read the store and re-publish the snapshot")
+            .Answers(200, "ConfigEvent").Decrypts();
+        group.MapGet("/{ns}", List).Requires(Permission.Read)
+            .WithName("listConfigRecords").WithSummary("Every record of a namespace (seed 001)")
+            .Answers(200, "ConfigRecordList").Fails(400);
+        group.MapMethods("/{ns}/{key}", ["GET", "HEAD"], Get).Requires(Permission.Read)
+            .WithName("getConfigRecord").WithSummary("One record (seed 001)")
+            .Answers(200, "ConfigRecord").Fails(400, 404);
+        group.MapPut("/{ns}/{key}", Put).Requires(Permission.Write)
+            .WithName("putConfigRecord").WithSummary("Upsert a value at global scope; the body is the value")
+            .TakesIfMatch().Accepts("AnyValue").Answers(200, "ConfigRecord", "ETag").Answers(204, null);
+        group.MapDelete("/{ns}/{key}", Delete).Requires(Permission.Write)
+            .WithName("deleteConfigRecord").WithSummary("Remove the stored value")
+            .TakesIfMatch().Answers(204, null).Fails(400, 404);
         return group;
     }
 

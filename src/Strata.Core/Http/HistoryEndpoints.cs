@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Strata.Access;
 using Strata.Audit;
 using Strata.Engine;
+using Strata.Http.OpenApi;
 using Strata.Naming;
 using Strata.Storage;
 
@@ -19,7 +20,9 @@ internal static class HistoryEndpoints
     public static void MapHistory(this RouteGroupBuilder settings)
     {
         settings.MapGet("/{ns}/_history", (string ns, HttpRequest request, SettingsEngine engine) =>
-            History(new HistoryQuery(Namespace: ns), request, engine)).Requires(Permission.Read);
+            History(new HistoryQuery(Namespace: ns), request, engine)).Requires(Permission.Read)
+            .WithName("getNamespaceHistory").WithSummary("Changes of a namespace, newest first")
+            .Query(ApiParameters.Paging).Answers(200, "HistoryPage").Decrypts();
         settings.MapGet("/{ns}/{key}/history", (string ns, string key, HttpRequest request, SettingsEngine engine) =>
         {
             var scope = request.Query["scope"].ToString();
@@ -27,10 +30,18 @@ internal static class HistoryEndpoints
             if (scope.Length > 0 && (normalized = Scope.TryNormalize(scope, out var error)) is null)
                 return Task.FromResult(Problems.BadRequest("scope", "scope", error!) as IResult);
             return History(new HistoryQuery(ns, key, normalized), request, engine);
-        }).Requires(Permission.Read);
-        settings.MapGet("/{ns}/_diff", Diff).Requires(Permission.Read);
-        settings.MapPost("/{ns}/{key}/rollback", RollbackKey).Requires(Permission.Write);
-        settings.MapPost("/{ns}/_rollback", RollbackNamespace).Requires(Permission.Write);
+        }).Requires(Permission.Read)
+            .WithName("getSettingHistory").WithSummary("Changes of a key, newest first")
+            .Query([ApiParameters.Scope, .. ApiParameters.Paging]).Answers(200, "HistoryPage").Decrypts();
+        settings.MapGet("/{ns}/_diff", Diff).Requires(Permission.Read)
+            .WithName("diffNamespace").WithSummary("Overrides that differ between two revisions")
+            .Query(ApiParameters.DiffFrom, ApiParameters.DiffTo).Answers(200, "Diff").Decrypts();
+        settings.MapPost("/{ns}/{key}/rollback", RollbackKey).Requires(Permission.Write)
+            .WithName("rollbackSetting").WithSummary("Set a key back to an earlier version's value, as a new revision")
+            .Accepts("KeyRollback").Answers(200, "CommitResult").Fails(404, 409, 412).Decrypts();
+        settings.MapPost("/{ns}/_rollback", RollbackNamespace).Requires(Permission.Write)
+            .WithName("rollbackNamespace").WithSummary("Return every override of a namespace to its state at a revision")
+            .Accepts("NamespaceRollback").Answers(200, "CommitResult").Fails(412).Decrypts();
     }
 
     private static async Task<IResult> History(HistoryQuery query, HttpRequest request, SettingsEngine engine)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Strata.Access;
 using Strata.Engine;
+using Strata.Http.OpenApi;
 using Strata.Registry;
 
 namespace Strata.Http;
@@ -22,11 +23,13 @@ internal static class SchemaEndpoints
                 WriteNamespace(w, ns);
             w.WriteEndArray();
             w.WriteEndObject();
-        })).Requires(Permission.Read);
+        })).Requires(Permission.Read)
+            .WithName("getRegistry").WithSummary("The definition registry: every defined namespace the caller may read").Answers(200, "Registry");
         settings.MapGet("/_schema/{ns}", (string ns, SettingsEngine engine) =>
             engine.Registry.FindNamespace(ns) is { } found
                 ? JsonBytes.Result(w => WriteNamespace(w, found))
-                : Problems.NotFound($"Namespace '{ns}' has no definitions.")).Requires(Permission.Read);
+                : Problems.NotFound($"Namespace '{ns}' has no definitions.")).Requires(Permission.Read)
+            .WithName("getNamespaceDefinitions").WithSummary("The definitions of one namespace").Answers(200, "RegistryNamespace").Fails(404);
     }
 
     private static void WriteNamespace(Utf8JsonWriter w, RegisteredNamespace ns)

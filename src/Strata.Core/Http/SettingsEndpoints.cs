@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Strata.Access;
 using Strata.Audit;
 using Strata.Engine;
+using Strata.Http.OpenApi;
 using Strata.Naming;
 
 namespace Strata.Http;
@@ -15,18 +16,32 @@ internal static class SettingsEndpoints
     public static RouteGroupBuilder MapSettings(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/settings").WithTags("Settings");
-        group.MapGet("/", ListNamespaces).Requires(Permission.Read);
-        group.MapPatch("/", Patch).Requires(Permission.Write);
-        group.MapGet("/{ns}", GetNamespace).Requires(Permission.Read);
-        group.MapGet("/{ns}/{key}", GetSetting).Requires(Permission.Read);
-        group.MapPut("/{ns}/{key}", PutSetting).Requires(Permission.Write);
-        group.MapDelete("/{ns}/{key}", ResetSetting).Requires(Permission.Write);
+        group.MapGet("/", ListNamespaces).Requires(Permission.Read)
+            .WithName("listNamespaces").WithSummary("List the namespaces the caller may read")
+            .Answers(200, "NamespaceList", "Strata-Revision");
+        group.MapPatch("/", Patch).Requires(Permission.Write)
+            .WithName("patchSettings").WithSummary("Change several keys atomically, in one revision")
+            .Accepts("Patch").Answers(200, "CommitResult").Fails(412);
+        group.MapGet("/{ns}", GetNamespace).Requires(Permission.Read)
+            .WithName("getNamespace").WithSummary("Read every key of a namespace that resolves, with provenance")
+            .Query(ApiParameters.Read).TakesIfNoneMatch().Answers(200, "NamespaceSettings", "ETag", "Strata-Revision").Fails(404).Decrypts();
+        group.MapGet("/{ns}/{key}", GetSetting).Requires(Permission.Read)
+            .WithName("getSetting").WithSummary("Read one resolved setting, with provenance")
+            .Query(ApiParameters.Read).Answers(200, "Setting", "ETag").Fails(400, 404).Decrypts();
+        group.MapPut("/{ns}/{key}", PutSetting).Requires(Permission.Write)
+            .WithName("putSetting").WithSummary("Store a value at a scope (201 on creation, 200 on update)")
+            .Query(ApiParameters.Scope).TakesIfMatch().Accepts("SettingWrite")
+            .Answers(201, "SettingWritten", "ETag", "Strata-Revision").Answers(200, "SettingWritten", "ETag", "Strata-Revision");
+        group.MapDelete("/{ns}/{key}", ResetSetting).Requires(Permission.Write)
+            .WithName("resetSetting").WithSummary("Remove the override at a scope")
+            .Query(ApiParameters.Scope).TakesIfMatch().Answers(200, "SettingReset", "ETag?", "Strata-Revision");
         api.MapGet("/revision", (SettingsEngine engine) => JsonBytes.Result(w =>
         {
             w.WriteStartObject();
             w.WriteNumber("revision", engine.Current.Revision);
             w.WriteEndObject();
-        })).WithTags("Settings").Requires(Permission.Read);
+        })).WithTags("Settings").Requires(Permission.Read)
+            .WithName("getRevision").WithSummary("The current global revision").Answers(200, "Revision");
         return group;
     }
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Strata.Access;
 using Strata.Engine;
 using Strata.Http;
+using Strata.Http.OpenApi;
 
 namespace Strata.Security;
 
@@ -13,8 +14,10 @@ internal static class KeyEndpoints
     public static void MapKeys(this RouteGroupBuilder api)
     {
         var keys = api.MapGroup("/keys").WithTags("Keys").Requires(Permission.Admin, global: true);
-        keys.MapGet("/", List);
-        keys.MapPost("/rotate", Rotate);
+        keys.MapGet("/", List).WithName("listKeys").WithSummary("The data keys that encrypt secrets, and the rotation's state")
+            .Answers(200, "KeyList");
+        keys.MapPost("/rotate", Rotate).WithName("rotateKeys").WithSummary("Start a key rotation: a new active data key, secrets re-encrypted in the background")
+            .Answers(202, "KeyRotation").Fails(409);
     }
 
     private static async Task<IResult> List(SettingsEngine engine, HttpContext context)

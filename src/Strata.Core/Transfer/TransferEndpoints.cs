@@ -7,6 +7,7 @@ using Strata.Access;
 using Strata.Audit;
 using Strata.Engine;
 using Strata.Http;
+using Strata.Http.OpenApi;
 using Strata.Naming;
 
 namespace Strata.Transfer;
@@ -21,8 +22,13 @@ internal static class TransferEndpoints
 
     public static void MapTransfer(this RouteGroupBuilder api)
     {
-        api.MapGet("/export", Export).WithTags("Transfer").Requires(Permission.Read);
-        api.MapPost("/import", Import).WithTags("Transfer").Requires(Permission.Write);
+        api.MapGet("/export", Export).WithTags("Transfer").Requires(Permission.Read)
+            .WithName("exportSettings").WithSummary("Export stored overrides as strata-export/1 (JSON or YAML)")
+            .Query(ApiParameters.ExportNamespaces, ApiParameters.Secrets, ApiParameters.Format)
+            .AnswersIn(200, "ExportDocument", OperationContractExtensions.Json, "application/yaml");
+        api.MapPost("/import", Import).WithTags("Transfer").Requires(Permission.Write)
+            .WithName("importSettings").WithSummary("Apply a strata-export/1 document (JSON or YAML) atomically")
+            .Query(ApiParameters.Comment).Accepts("ImportDocument", yaml: true).Answers(200, "CommitResult");
     }
 
     private static async Task<IResult> Export(HttpRequest request, SettingsEngine engine)

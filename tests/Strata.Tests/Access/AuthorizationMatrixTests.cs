@@ -192,12 +192,7 @@ public sealed class AuthorizationMatrixTests
         Assert.Single((await admin.GetFromJsonAsync<JsonElement>("api/v1/tokens")).GetProperty("tokens").EnumerateArray());
     }
 
-    private static HttpClient Client(TestServer server, string? token)
-    {
-        var http = new HttpClient { BaseAddress = server.Address };
-        if (token is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return http;
-    }
+    private static HttpClient Client(TestServer server, string? token) => server.CreateClient(token);
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 

@@ -69,8 +69,7 @@ public sealed class FloodTests : IDisposable
             }));
             Assert.Equal(flood, refused.Sum());
             // Before the interval closes, the log holds the first refusal only.
-            using var admin = new HttpClient { BaseAddress = server.Address };
-            admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+            using var admin = server.CreateClient(AdminToken);
             var now = await admin.GetFromJsonAsync<JsonElement>("api/v1/audit?action=access.denied");
             Assert.Single(now.GetProperty("audit").EnumerateArray());
         }
@@ -78,8 +77,7 @@ public sealed class FloodTests : IDisposable
         // Stopping closes the interval: its summary is written before the store closes.
         await using (var server = await StartAsync(new StrataRateLimitOptions { PermitsPerSecond = 0 }))
         {
-            using var admin = new HttpClient { BaseAddress = server.Address };
-            admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+            using var admin = server.CreateClient(AdminToken);
             var rows = (await admin.GetFromJsonAsync<JsonElement>("api/v1/audit?action=access.denied")).GetProperty("audit").EnumerateArray().ToList();
             Assert.Equal(2, rows.Count);
             var summary = rows[0].GetProperty("detail");

@@ -16,9 +16,8 @@ public sealed class HardeningTests
             o.EnvironmentVariables!["STRATA_ADMIN_TOKEN"] = AdminToken;
             o.RateLimit = new StrataRateLimitOptions { PermitsPerSecond = 1, Burst = 3 };
         }, anonymousGrants: ["config.read:*"]);
-        using var admin = new HttpClient { BaseAddress = server.Address };
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
-        using var anonymous = new HttpClient { BaseAddress = server.Address };
+        using var admin = server.CreateClient(AdminToken);
+        using var anonymous = server.CreateClient();
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 5; i++) statuses.Add((await admin.GetAsync("api/v1/revision")).StatusCode);
@@ -84,7 +83,9 @@ public sealed class HardeningTests
             Namespace = "app", Key = "boom", Type = SettingType.Int,
             Validator = _ => throw new InvalidOperationException("secret internal detail at /srv/strata/Validator.cs:42"),
         }));
-        var response = await server.PutJsonAsync("api/v1/settings/app/boom", """{"value": 1}""");
+        // An unexpected fault is outside the document by design (only secret-unreadable is a documented 500).
+        using var raw = server.CreateUncheckedClient();
+        var response = await raw.PutAsync("api/v1/settings/app/boom", new StringContent("""{"value": 1}""", System.Text.Encoding.UTF8, "application/json"));
         var body = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

@@ -34,12 +34,7 @@ public sealed class LeastPrivilegeTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private HttpClient Client(string token)
-    {
-        var http = new HttpClient { BaseAddress = _server.Address };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return http;
-    }
+    private HttpClient Client(string token) => _server.CreateClient(token);
 
     private async Task<HttpClient> ClientWithAsync(params string[] grants)
     {

@@ -69,7 +69,7 @@ public sealed class CookbookTests : IAsyncLifetime
         {
             Content = JsonContent.Create(new { updates = new Dictionary<string, string> { ["LOG_LEVEL"] = "debug", ["MONGO_URI"] = "mongodb://mongo:27017" } }),
         };
-        using (var anonymous = new HttpClient { BaseAddress = server.Address })
+        using (var anonymous = server.CreateClient())
             Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await anonymous.SendAsync(request)).StatusCode);
         request = new HttpRequestMessage(HttpMethod.Post, "config/patch") { Content = request.Content };
         server.Http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", $"Bearer {adminToken}");

@@ -33,8 +33,7 @@ public sealed class EmbeddingTests : IDisposable
         app.MapStrata();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        using var http = new HttpClient { BaseAddress = new Uri(address) };
-        http.DefaultRequestHeaders.Authorization = new("Bearer", "embedded-admin-token-0123456789abcdef");
+        using var http = OpenApiContractHandler.Client(new Uri(address), "embedded-admin-token-0123456789abcdef");
         var settings = app.Services.GetRequiredService<StrataSettings>();
 
         Assert.Equal(50, settings.GetValue<int>("checkout", "max_items"));

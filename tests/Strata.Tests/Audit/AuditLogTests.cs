@@ -32,12 +32,7 @@ public sealed class AuditLogTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private HttpClient Client(string? token)
-    {
-        var http = new HttpClient { BaseAddress = _server.Address };
-        if (token is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return http;
-    }
+    private HttpClient Client(string? token) => _server.CreateClient(token);
 
     private async Task<List<JsonElement>> AuditAsync(string query = "") =>
         (await _admin.GetFromJsonAsync<JsonElement>($"api/v1/audit{query}")).GetProperty("audit").EnumerateArray().ToList();

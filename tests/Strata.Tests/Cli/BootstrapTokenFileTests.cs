@@ -78,8 +78,7 @@ public sealed class BootstrapTokenFileTests : IDisposable
         var (process, address, _) = await StrataProcess.ServeAsync(data);
         try
         {
-            using var http = new HttpClient { BaseAddress = address };
-            http.DefaultRequestHeaders.Authorization = new("Bearer", (await File.ReadAllTextAsync(Path.Combine(data, "admin.token"))).Trim());
+            using var http = OpenApiContractHandler.Client(address, (await File.ReadAllTextAsync(Path.Combine(data, "admin.token"))).Trim());
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("api/v1/tokens")).StatusCode);
         }
         finally

@@ -48,8 +48,7 @@ public sealed class ServeStartFailureTests : IDisposable
         var tokenFile = Path.Combine(data, "admin.token");
         try
         {
-            using var http = new HttpClient { BaseAddress = address };
-            http.DefaultRequestHeaders.Authorization = new("Bearer", (await File.ReadAllTextAsync(tokenFile)).Trim());
+            using var http = OpenApiContractHandler.Client(address, (await File.ReadAllTextAsync(tokenFile)).Trim());
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("api/v1/tokens")).StatusCode);
         }
         finally

@@ -21,8 +21,8 @@ public sealed class ServerProcessTests : IDisposable
         var (process, address, _) = await StrataProcess.ServeAsync(_dir.Path, new Dictionary<string, string> { ["STRATA_ADMIN_TOKEN"] = token },
             "--Strata:RateLimit:PermitsPerSecond=0");
         var acknowledged = new ConcurrentDictionary<string, int>();
-        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var http = OpenApiContractHandler.Client(address, token);
+        http.Timeout = TimeSpan.FromSeconds(10);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
         async Task Writer(int worker)
@@ -62,7 +62,7 @@ public sealed class ServerProcessTests : IDisposable
     public async Task Serve_prints_where_it_listens_and_its_data_then_stops_cleanly_on_sigterm()
     {
         var (process, address, output) = await StrataProcess.ServeAsync(_dir.Path);
-        using var http = new HttpClient { BaseAddress = address };
+        using var http = OpenApiContractHandler.Client(address);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("healthz")).StatusCode);
         Assert.Equal("127.0.0.1", address.Host);
 

@@ -20,12 +20,24 @@ public sealed class TestServer : IAsyncDisposable
         _dir = dir;
         _ownsDir = ownsDir;
         Address = address;
-        Http = new HttpClient { BaseAddress = address };
+        Contract = OpenApiContractHandler.Lazily(address);
+        Http = CreateClient();
     }
 
     public Uri Address { get; }
     internal Strata.Engine.SettingsEngine Engine => _app.Services.GetRequiredService<Strata.Engine.SettingsEngine>();
+    internal IServiceProvider Services => _app.Services;
+    /// <summary>A client whose every answer is checked against the served OpenAPI document (see <see cref="OpenApiContractHandler"/>).</summary>
     public HttpClient Http { get; }
+
+    /// <summary>The served OpenAPI document, fetched once on first use.</summary>
+    public Lazy<Task<OpenApiContract>> Contract { get; }
+
+    /// <summary>Another client checked against the document, with a bearer token when given (anonymous otherwise).</summary>
+    public HttpClient CreateClient(string? token = null) => OpenApiContractHandler.Client(Address, token, Contract);
+
+    /// <summary>A client whose answers are not checked: only for tests of answers outside the document by design (unknown routes, unexpected faults).</summary>
+    public HttpClient CreateUncheckedClient() => new() { BaseAddress = Address };
     public string DataDirectory => _dir.Path;
 
     public static async Task<TestServer> StartAsync(Action<StrataOptions>? configure = null, string? definitionsFile = null,

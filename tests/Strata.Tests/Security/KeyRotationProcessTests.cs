@@ -34,8 +34,7 @@ public sealed class KeyRotationProcessTests : IDisposable
         var token = "rotation-test-admin-token-" + Guid.NewGuid().ToString("N");
         var env = new Dictionary<string, string> { [MasterKey.Variable] = _master, ["STRATA_ADMIN_TOKEN"] = token };
         var (process, address, _) = await StrataProcess.ServeAsync(data, env, "--definitions", defs, "--Strata:KeyRotationBatchSize=1");
-        using var http = new HttpClient { BaseAddress = address };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var http = OpenApiContractHandler.Client(address, token);
         for (var round = 0; round < 50; round++)
         {
             var changes = Enumerable.Range(0, 100).Select(t => new { @namespace = "vault", key = "token", scope = $"tenant:t{t}", value = $"secret-{round}-{t}" });

@@ -18,12 +18,7 @@ public sealed class RevealAndLeakTests : IDisposable
 
     private static void Define(StrataOptions o) => o.Define(new SettingDefinition { Namespace = "billing", Key = "api_key", Type = SettingType.String, Sensitive = true });
 
-    private static HttpClient Client(TestServer server, string? token)
-    {
-        var http = new HttpClient { BaseAddress = server.Address };
-        if (token is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return http;
-    }
+    private static HttpClient Client(TestServer server, string? token) => server.CreateClient(token);
 
     private static async Task<string> TokenAsync(HttpClient admin, params string[] grants) =>
         (await (await admin.PostAsync("api/v1/tokens", JsonContent.Create(new { name = "t", grants }))).ReadJsonAsync()).GetProperty("token").GetString()!;
@@ -82,15 +77,14 @@ public sealed class RevealAndLeakTests : IDisposable
         var env = new Dictionary<string, string> { [MasterKey.Variable] = MasterKey.Generate(), ["STRATA_ADMIN_TOKEN"] = AdminToken };
         var (process, address, output) = await StrataProcess.ServeAsync(data, env, "--definitions", defs, "--Logging:LogLevel:Default=Trace");
         var bodies = new StringBuilder();
-        using (var http = new HttpClient { BaseAddress = address })
+        using (var http = OpenApiContractHandler.Client(address, AdminToken))
         {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
             foreach (var secret in secrets)
                 (await http.PutAsync("api/v1/settings/billing/api_key", JsonContent.Create(new { value = secret, comment = "rotate vendor key" }))).EnsureSuccessStatusCode();
             (await http.PutAsync("config/billing/api_key", JsonContent.Create(secrets[1]))).EnsureSuccessStatusCode();
             (await http.GetAsync("api/v1/settings/billing/api_key?reveal=true")).EnsureSuccessStatusCode();
             (await http.PostAsync("api/v1/keys/rotate", null)).EnsureSuccessStatusCode();
-            using var anonymous = new HttpClient { BaseAddress = address };
+            using var anonymous = OpenApiContractHandler.Client(address);
             await anonymous.GetAsync("api/v1/settings/billing/api_key?reveal=true");
             foreach (var path in new[] { "api/v1/settings/billing/api_key", "api/v1/settings/billing", "api/v1/settings/billing/api_key/history",
                          "api/v1/settings/billing/_history", "api/v1/settings/billing/_diff?from=0", "api/v1/audit", "api/v1/export",

@@ -31,8 +31,8 @@ public sealed class YamlAttackServer : IAsyncLifetime
         var (process, address, output) = await StrataProcess.ServeAsync(_dir.Path,
             new Dictionary<string, string> { ["STRATA_ADMIN_TOKEN"] = Token }, "--Strata:RateLimit:PermitsPerSecond=0");
         (_process, Address, Output) = (process, address, output);
-        Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
-        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        Http = OpenApiContractHandler.Client(address, Token);
+        Http.Timeout = TimeSpan.FromSeconds(60);
         StartRssKib = Memory().RssKib;
     }
 
