@@ -49,5 +49,5 @@ public class ReadBenchmarks
 
     /// <summary>The bytes the HTTP GET serves, from the same caches.</summary>
     [Benchmark]
-    public int ResponseBytesOfOverride() => _engine.Get("bench", "max_connections")!.Utf8Json.Length;
+    public int ResponseBytesOfOverride() => _engine.Get("bench", "max_connections")!.Json(Strata.Http.SettingJson.Render).Length;
 }

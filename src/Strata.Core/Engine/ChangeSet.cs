@@ -9,13 +9,6 @@ internal sealed record Change(string Namespace, string Key, string Scope, JsonEl
     public string? Json { get; init; }
 }
 
-/// <summary>Bounds on one change set.</summary>
-internal static class ChangeSetLimits
-{
-    /// <summary>Changes in one revision: the SQLite store numbers a revision's history rows within 2^20.</summary>
-    public const int MaxChanges = 1 << 20;
-}
-
 /// <summary>Changes committed together, atomically, as one revision. Client and request id go to the audit log.</summary>
 internal sealed record ChangeSet(IReadOnlyList<Change> Changes, string Actor, string? Comment = null)
 {

@@ -267,8 +267,8 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
         w.WriteStartObject();
         w.WriteNumber("revision", revision);
         w.WriteNumber("version", version);
-        Http.SettingJson.WriteRaw(w, "old", old, sensitive);
-        Http.SettingJson.WriteRaw(w, "new", @new, sensitive);
+        Registry.SensitiveValue.WriteRaw(w, "old", old, sensitive);
+        Registry.SensitiveValue.WriteRaw(w, "new", @new, sensitive);
         if (comment is not null) w.WriteString("comment", comment);
         w.WriteEndObject();
         w.Flush();

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Strata.Registry;
 using Strata.Resolution;
 using Strata.Storage;
 
@@ -8,9 +9,12 @@ namespace Strata.Http;
 /// <summary>Writes settings and history as v1 JSON. The one place that decides masking of sensitive values.</summary>
 internal static class SettingJson
 {
-    public const string Mask = "********";
+    public const string Mask = SensitiveValue.Mask;
 
-    public static byte[] Render(ResolvedSetting setting, bool reveal = false)
+    /// <summary>The v1 body of a setting, sensitive values masked: what <see cref="ResolvedSetting.Json"/> caches.</summary>
+    public static byte[] Render(ResolvedSetting setting) => Render(setting, reveal: false);
+
+    public static byte[] Render(ResolvedSetting setting, bool reveal)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -95,16 +99,7 @@ internal static class SettingJson
     }
 
     /// <summary>Raw stored JSON (null = absent), masked when sensitive.</summary>
-    public static void WriteRaw(Utf8JsonWriter w, string name, string? json, bool sensitive)
-    {
-        if (json is null) w.WriteNull(name);
-        else if (sensitive) w.WriteString(name, Mask);
-        else
-        {
-            w.WritePropertyName(name);
-            w.WriteRawValue(json, skipInputValidation: true);
-        }
-    }
+    public static void WriteRaw(Utf8JsonWriter w, string name, string? json, bool sensitive) => SensitiveValue.WriteRaw(w, name, json, sensitive);
 
     public static string LayerName(SettingLayer layer) => layer switch
     {

@@ -112,7 +112,7 @@ internal static class SettingsEndpoints
             if (engine.Get(ns, key) is { } cached)
             {
                 context.Response.Headers.ETag = Etag.Version(cached.TargetVersion);
-                return JsonBytes.Ready(cached.Utf8Json);
+                return JsonBytes.Ready(cached.Json(SettingJson.Render));
             }
         }
         if ((Names.Check(ns, "Namespace") ?? Names.Check(key, "Key")) is { } nameError)
@@ -124,7 +124,7 @@ internal static class SettingsEndpoints
         if (read.Reveal && await RevealAsync(context, ns, [setting]).ConfigureAwait(false) is { } denied) return denied;
         context.Response.Headers.ETag = Etag.Version(setting.TargetVersion);
         return JsonBytes.Ready(read.Explain || read.Reveal || !read.Chain.IsGlobalOnly || read.Historical
-            ? SettingJson.Render(setting, read.Reveal) : setting.Utf8Json);
+            ? SettingJson.Render(setting, read.Reveal) : setting.Json(SettingJson.Render));
     }
 
     private static async Task<IResult> PutSetting(string ns, string key, HttpContext context, SettingsEngine engine)

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Strata.Transfer;
+using Strata.Yaml;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

@@ -49,8 +49,11 @@ internal sealed class ResolvedSetting
 
     public bool Sensitive => Definition?.Sensitive == true;
 
-    /// <summary>The cached v1 response body (sensitive values masked); built on first use.</summary>
-    public byte[] Utf8Json => _json ??= Http.SettingJson.Render(this);
+    /// <summary>
+    /// The response body, rendered by <paramref name="render"/> on first use and cached: the wire format belongs to the
+    /// HTTP surface, the cache to the value it renders (one per key state, so a read is a lookup and a copy).
+    /// </summary>
+    public byte[] Json(Func<ResolvedSetting, byte[]> render) => _json ??= render(this);
 
     public T As<T>()
     {

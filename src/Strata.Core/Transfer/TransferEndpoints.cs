@@ -9,6 +9,7 @@ using Strata.Engine;
 using Strata.Http;
 using Strata.Http.OpenApi;
 using Strata.Naming;
+using Strata.Yaml;
 
 namespace Strata.Transfer;
 

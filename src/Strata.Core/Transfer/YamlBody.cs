@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Strata.Http;
+using Strata.Yaml;
 
 namespace Strata.Transfer;
 

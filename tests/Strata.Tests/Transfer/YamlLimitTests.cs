@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using Strata.Transfer;
+using Strata.Yaml;
 
 namespace Strata.Tests.Transfer;
 

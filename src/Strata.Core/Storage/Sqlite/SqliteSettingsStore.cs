@@ -1,6 +1,5 @@
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
-using Strata.Engine;
 
 namespace Strata.Storage.Sqlite;
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
-namespace Strata.Transfer;
+namespace Strata.Yaml;
 
 /// <summary>
 /// Reads one YAML document from the parser's event stream, enforcing <see cref="YamlLimits"/> as each event arrives,

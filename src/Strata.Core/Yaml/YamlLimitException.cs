@@ -1,6 +1,6 @@
 using YamlDotNet.Core;
 
-namespace Strata.Transfer;
+namespace Strata.Yaml;
 
 /// <summary>A YAML document that is not valid or is over one of its <see cref="YamlLimits"/>, with where that was found.</summary>
 internal sealed class YamlLimitException(string rule, string problem, Mark start)

@@ -3,7 +3,7 @@ using System.Text.Json;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Strata.Transfer;
+namespace Strata.Yaml;
 
 /// <summary>
 /// Converts between YAML and JSON. Plain YAML scalars are typed by their look; quoted ones are strings.

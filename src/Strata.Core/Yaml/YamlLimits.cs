@@ -1,4 +1,4 @@
-namespace Strata.Transfer;
+namespace Strata.Yaml;
 
 /// <summary>
 /// Bounds on one YAML document, checked while it is parsed, so that neither deep nesting nor aliases
