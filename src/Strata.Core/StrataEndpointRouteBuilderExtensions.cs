@@ -17,8 +17,8 @@ namespace Strata;
 public static class StrataEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps <c>/api/v1</c>, the ConfigStore-compatible <c>/config</c>, <c>/healthz</c>, <c>/readyz</c> and the
-    /// OpenAPI document at <c>/openapi/v1.json</c>.
+    /// Maps <c>/api/v1</c>, the ConfigStore-compatible <c>/config</c> and the OpenAPI document at
+    /// <c>/openapi/v1.json</c>. Health endpoints are the host's to choose: see <see cref="MapStrataHealth"/>.
     /// </summary>
     public static IEndpointRouteBuilder MapStrata(this IEndpointRouteBuilder endpoints)
     {
@@ -40,8 +40,17 @@ public static class StrataEndpointRouteBuilderExtensions
         var configStore = endpoints.MapConfigStore();
         if (limited) configStore.RequireRateLimiting(RequestLimits.Policy);
         configStore.AddEndpointFilter(headers).AddEndpointFilter(problems);
-        endpoints.MapStrataHealth();
         endpoints.MapOpenApi("/openapi/{documentName}.json");
+        return endpoints;
+    }
+
+    /// <summary>
+    /// Maps <c>/healthz</c> (the process answers) and <c>/readyz</c> (the store is reachable and its schema current),
+    /// for a host that has no health endpoints of its own; the standalone server maps them.
+    /// </summary>
+    public static IEndpointRouteBuilder MapStrataHealth(this IEndpointRouteBuilder endpoints)
+    {
+        HealthEndpoints.Map(endpoints);
         return endpoints;
     }
 }

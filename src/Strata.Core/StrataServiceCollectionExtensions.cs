@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,13 +17,15 @@ public static class StrataServiceCollectionExtensions
     /// <summary>
     /// Adds the Strata engine over SQLite in <see cref="StrataOptions.DataDirectory"/>, its readiness check, problem
     /// details, OpenAPI and per-token rate limiting (the host calls <c>UseRateLimiter()</c>). Definitions are checked
-    /// when the host starts; a bad one stops start-up.
+    /// when the host starts; a bad one stops start-up. The host's own <see cref="TimeProvider"/> and JSON options are
+    /// left as they are.
     /// </summary>
     public static IServiceCollection AddStrata(this IServiceCollection services, Action<StrataOptions>? configure = null)
     {
         var options = services.AddOptions<StrataOptions>();
         if (configure is not null) options.Configure(configure);
-        services.AddSingleton(TimeProvider.System);
+        // The host's clock if it has one (a test's fake clock, say): never replaced.
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ISettingsStore>(sp =>
             new SqliteSettingsStore(Path.Combine(sp.GetRequiredService<IOptions<StrataOptions>>().Value.DataDirectory, "strata.db")));
         services.AddSingleton(sp => new SettingsEngine(
@@ -42,9 +44,9 @@ public static class StrataServiceCollectionExtensions
         });
         services.AddStrataRateLimiting(limits);
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [HealthEndpoints.ReadyTag]);
+        services.AddSingleton<HealthMapping>();
         services.AddProblemDetails();
         services.AddOpenApi("v1", o => o.AddDocumentTransformer<Strata.Http.OpenApi.ApiDocumentTransformer>());
-        services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
         return services;
     }
 

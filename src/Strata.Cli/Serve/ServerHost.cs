@@ -53,6 +53,7 @@ internal static class ServerHost
         if (corsOrigins.Length > 0) app.UseCors();
         app.UseRateLimiter();
         app.MapStrata();
+        app.MapStrataHealth();
         return app;
     }
 

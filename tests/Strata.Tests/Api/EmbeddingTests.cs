@@ -43,4 +43,38 @@ public sealed class EmbeddingTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_dir.Path, "strata.db")));
         await app.StopAsync();
     }
+
+    [Fact]
+    public async Task Strata_leaves_the_host_s_clock_json_options_and_health_endpoints_alone()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var hostClock = new HostClock();
+        builder.Services.AddSingleton<TimeProvider>(hostClock);
+        builder.Services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        builder.Services.AddStrata(o =>
+        {
+            o.DataDirectory = _dir.Path;
+            o.EnvironmentVariables = new System.Collections.Hashtable { ["STRATA_ADMIN_TOKEN"] = "embedded-admin-token-0123456789abcdef" };
+        });
+        await using var app = builder.Build();
+        app.MapStrata();
+        app.MapGet("/healthz", () => "the host's own");
+        app.MapGet("/host", () => new { SomeValue = 1 });
+        await app.StartAsync();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        using var plain = new HttpClient { BaseAddress = address };
+        using var strata = OpenApiContractHandler.Client(address, "embedded-admin-token-0123456789abcdef");
+
+        Assert.Same(hostClock, app.Services.GetRequiredService<TimeProvider>());
+        Assert.Equal("the host's own", await plain.GetStringAsync("healthz"));
+        Assert.Equal("""{"some_value":1}""", await plain.GetStringAsync("host"));
+        Assert.Equal(HttpStatusCode.NotFound, (await plain.GetAsync("readyz")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await strata.PutAsJsonAsync("api/v1/settings/app/a", new { value = 1 })).StatusCode);
+        var document = await plain.GetStringAsync("openapi/v1.json");
+        Assert.DoesNotContain("/readyz", document);
+        await app.StopAsync();
+    }
+
+    private sealed class HostClock : TimeProvider;
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 
 namespace Strata.Http.OpenApi;
@@ -51,7 +52,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
             if (name is not null) operation.OperationId = method == HttpMethod.Head ? name + "Head" : name;
             Describe(operation, path, contract, document);
         }
-        AddUnlisted(document);
+        AddUnlisted(document, context.ApplicationServices.GetRequiredService<Health.HealthMapping>().Mapped);
         return Task.CompletedTask;
     }
 
@@ -189,15 +190,19 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
     private static string Code(int status) => status.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Health checks and the document itself are not minimal-API handlers, so the generator lists none of them.</summary>
-    private static void AddUnlisted(OpenApiDocument document)
+    private static void AddUnlisted(OpenApiDocument document, bool health)
     {
         document.Paths ??= [];
         document.Tags ??= new HashSet<OpenApiTag>();
-        foreach (var tag in new[] { "Health", "OpenApi" }) document.Tags.Add(new OpenApiTag { Name = tag });
-        document.Paths["/healthz"] = Anonymous(document, "getHealth", "Health", "The process answers",
-            "200 while the process answers; it checks nothing else.", [200]);
-        document.Paths["/readyz"] = Anonymous(document, "getReadiness", "Health", "The store is reachable and its schema current",
-            "200 when ready, 503 (with the failing check) when not: a load balancer's readiness probe.", [200, 503]);
+        document.Tags.Add(new OpenApiTag { Name = "OpenApi" });
+        if (health)
+        {
+            document.Tags.Add(new OpenApiTag { Name = "Health" });
+            document.Paths["/healthz"] = Anonymous(document, "getHealth", "Health", "The process answers",
+                "200 while the process answers; it checks nothing else.", [200]);
+            document.Paths["/readyz"] = Anonymous(document, "getReadiness", "Health", "The store is reachable and its schema current",
+                "200 when ready, 503 (with the failing check) when not: a load balancer's readiness probe.", [200, 503]);
+        }
         document.Paths["/openapi/v1.json"] = new OpenApiPathItem
         {
             Operations = new Dictionary<HttpMethod, OpenApiOperation>
