@@ -67,7 +67,7 @@ internal static class ClientCommands
                 ("from", from), ("to", to), ("limit", r.GetValue(limit)?.ToString()));
             return await ListAsync(client, r.GetValue(json), "api/v1/audit" + query, node => node["audit"]!.AsArray().Select(e =>
             {
-                var target = e!["namespace"] is { } n ? $"\t{n}{(e["key"] is { } k ? $"/{k}" : "")}{(e["scope"] is { } s ? $"@{s}" : "")}" : "";
+                var target = e!["namespace"] is { } n ? $"\t{n}{(e["key"] is { } k ? $"/{k}" : "")}{(e["scope"] is { } s ? $"@{s}" : "")}" : "\t-";
                 return $"{e["id"]}\t{e["at"]}\t{e["actor"]}\t{e["action"]}\t{e["outcome"]}{target}\t{e["client"]}\t{e["detail"]?.ToJsonString(Compact)}";
             }), ct);
         }));
@@ -311,7 +311,11 @@ internal static class ClientCommands
                 .Concat(r.GetValue(withSecrets) ? ["secrets=true"] : []));
             var (body, code) = await client.SendAsync(HttpMethod.Get, $"api/v1/export?{query}", ct: ct);
             if (body is null) return code;
-            if (r.GetValue(output) is { } file) await File.WriteAllTextAsync(file, body, ct);
+            if (r.GetValue(output) is { } file)
+            {
+                await File.WriteAllTextAsync(file, body, ct);
+                await Console.Error.WriteLineAsync($"strata: exported to {file}");
+            }
             else await client.Out.WriteAsync(body);
             return code;
         }));
@@ -332,7 +336,8 @@ internal static class ClientCommands
             var (answer, code) = await client.SendAsync(HttpMethod.Post, $"api/v1/import{Query(("comment", r.GetValue(comment)))}", text, type, ct: ct);
             if (answer is null) return code;
             var node = JsonNode.Parse(answer)!;
-            await client.Out.WriteLineAsync($"revision {node["revision"]}: {node["applied"]!.AsArray().Count} setting(s) imported");
+            // Keys that already hold the imported value are left alone, so a re-import of an export changes nothing.
+            await client.Out.WriteLineAsync($"revision {node["revision"]}: {node["applied"]!.AsArray().Count} setting(s) changed; any others already had the imported values");
             return code;
         }));
         return command;

@@ -10,7 +10,7 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "Data folder (SQLite database). Default ./data", DefaultValueFactory = _ => "data" };
+        var data = new Option<string>("--data") { Description = "Data folder (SQLite database), created 0700", DefaultValueFactory = _ => "data" };
         var urls = new Option<string?>("--urls") { Description = $"Listen addresses, ';'-separated (or ASPNETCORE_URLS). Default {ServerHost.DefaultUrl}" };
         var definitions = new Option<string?>("--definitions") { Description = "YAML file of namespace and setting definitions" };
         var command = new Command("serve", "Run the Strata server") { data, urls, definitions };
@@ -37,7 +37,13 @@ internal static class ServeCommand
             foreach (var address in ServerHost.Addresses(app))
                 Console.WriteLine($"strata: listening on {address}");
             Console.WriteLine($"strata: data in {settings.DataDirectory}");
-            if (app.Services.GetRequiredService<Engine.SettingsEngine>().Tokens.BootstrapTokenFile is { } tokenFile)
+            var engine = app.Services.GetRequiredService<Engine.SettingsEngine>();
+            if (settings.DefinitionsFile is { } file)
+                Console.WriteLine($"strata: definitions from {Path.GetFullPath(file)}: {engine.Registry.Namespaces.Count} namespace(s), {engine.Registry.All.Count()} setting(s)");
+            Console.WriteLine(engine.Secrets.Enabled
+                ? $"strata: secrets encrypted at rest (active data key {engine.Secrets.ActiveKeyId})"
+                : $"strata: no master key ({Security.MasterKey.Variable}): settings cannot be defined sensitive");
+            if (engine.Tokens.BootstrapTokenFile is { } tokenFile)
                 Console.WriteLine($"strata: admin token written to {tokenFile} (readable only by you; it is not shown again)");
             await app.WaitForShutdownAsync(CancellationToken.None);
             await app.DisposeAsync();

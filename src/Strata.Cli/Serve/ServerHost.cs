@@ -21,6 +21,8 @@ internal static class ServerHost
 
         // Per-request framework logs would drown the service's own; warnings and errors still show.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // `strata serve` says where it listens and when it stops in its own `strata:` lines.
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         // This category only logs request start/finish (Information). Left enabled at any level, hosting starts an
         // Activity and a log scope for every request; a tracing listener, when one is attached, still gets them.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);

@@ -71,7 +71,8 @@ internal static class TokenEndpoints
 
         var (record, secret) = await engine.Tokens.CreateAsync(name, grants, expiresAt, context.RequestAborted).ConfigureAwait(false);
         await Audit.AuditTrail.RecordAsync(context, "token.create", "ok",
-            detail: new { id = record.Id, name = record.Name, grants = record.Grants, expiresAt }).ConfigureAwait(false);
+            detail: new { id = record.Id, name = record.Name, grants = record.Grants, expiresAt = expiresAt is { } at ? SettingJson.Time(at) : (DateTimeOffset?)null })
+            .ConfigureAwait(false);
         return JsonBytes.Result(w => Write(w, record, secret), StatusCodes.Status201Created);
     }
 

@@ -143,7 +143,7 @@ public sealed class CliTests : IAsyncLifetime
             .Define(new SettingDefinition { Namespace = "svc", Key = "port", Type = SettingType.Int, Scopes = ["global", "user"] }));
         var import = await StrataProcess.RunAsync("import", file, "--server", other.Address.ToString());
         Assert.Equal(0, import.ExitCode);
-        Assert.Contains("2 setting(s) imported", import.Out);
+        Assert.Contains("2 setting(s) changed", import.Out);
         var list = await StrataProcess.RunAsync("get", "free", "list", "--scope", "user:bob", "--server", other.Address.ToString());
         Assert.Equal("[1,2,3]", list.Out.Replace(" ", "").Replace("\n", "").Trim());
     }
