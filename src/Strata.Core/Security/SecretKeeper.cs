@@ -245,6 +245,8 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
             var n = await _store.RewriteKeyHistoryAsync(setting.Namespace, setting.Key,
                 (ns, key, scope, version, text) => DataKeyRing.IsProtected(text) ? text : _ring.Protect(ns, key, scope, version, text), ct).ConfigureAwait(false);
             if (n == 0) continue;
+            // The log recorded its values while they were plain; they must not stay readable there either.
+            await _store.MaskAuditValuesAsync(setting.Namespace, setting.Key, ct).ConfigureAwait(false);
             LogClassified(_logger, setting.Namespace, setting.Key, n);
             _startupEvents.Add(StartupEvent("secret.classify", setting.Namespace, setting.Key, n));
         }

@@ -64,6 +64,12 @@ internal interface ISettingsStore : IAsyncDisposable
     /// <summary>Inserts or updates tokens (creation, revocation, last-used times), in one transaction.</summary>
     Task SaveTokensAsync(IReadOnlyList<TokenRecord> tokens, CancellationToken ct = default);
 
+    /// <summary>
+    /// Replaces the old and new values in the audit details of one key's changes with the mask (a setting that became
+    /// sensitive: its earlier values must not stay readable in the log); returns how many events changed.
+    /// </summary>
+    Task<int> MaskAuditValuesAsync(string ns, string key, CancellationToken ct = default);
+
     /// <summary>How many records (current values and history) hold a value starting with <paramref name="envelopePrefix"/>.</summary>
     Task<long> CountEncryptedAsync(string envelopePrefix, CancellationToken ct = default);
 }

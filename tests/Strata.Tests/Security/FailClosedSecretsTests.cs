@@ -119,6 +119,11 @@ public sealed class FailClosedSecretsTests : IDisposable
             Assert.Equal(["was-public-2", "was-public-1"], history.Select(r => JsonSerializer.Deserialize<string>(r.NewValue!)));
             var audit = Assert.Single(await h.Engine.Store.AuditAsync(new AuditQuery(Action: "secret.classify")));
             Assert.Equal("api_key", audit.Key);
+            var changes = await h.Engine.Store.AuditAsync(new AuditQuery(Action: "setting.set", Key: "api_key"));
+            Assert.Equal(2, changes.Count);
+            Assert.All(changes, c => Assert.DoesNotContain("was-public", c.Detail));
+            var first = JsonDocument.Parse(changes[^1].Detail!).RootElement;
+            Assert.Equal((JsonValueKind.Null, "********"), (first.GetProperty("old").ValueKind, first.GetProperty("new").GetString()));
         }
         var rows = HistoryRows("api_key");
         Assert.All(rows, row => Assert.StartsWith("$enc:2:", row.New));

@@ -292,7 +292,7 @@ internal sealed class SqliteSettingsStore : ISettingsStore
     public Task<int> ReencryptAsync(string envelopePrefix, SecretRewriter rewrite, int batchSize, CancellationToken ct = default) =>
         Task.FromResult(Guarded(() =>
         {
-            using var connection = Open();
+            using var connection = OpenForRewrite();
             // IMMEDIATE: take the write lock up front, so what is read is what gets updated.
             using var tx = connection.BeginTransaction(deferred: false);
             var rows = Query(connection, $"""
@@ -319,8 +319,9 @@ internal sealed class SqliteSettingsStore : ISettingsStore
     public Task<int> RewriteKeyHistoryAsync(string ns, string key, SecretRewriter rewrite, CancellationToken ct = default) =>
         Task.FromResult(Guarded(() =>
         {
-            using var connection = Open();
-            using var tx = connection.BeginTransaction(deferred: false);
+            using var connection = OpenForRewrite();
+            // Deferred: most starts find nothing to rewrite, and then take no write lock at all.
+            using var tx = connection.BeginTransaction(deferred: true);
             // Every scope's chain, walked from its current row: the key's records without reading the namespace's.
             var rows = Query(connection, $"""
                 WITH RECURSIVE {Chain("namespace = $ns AND key = $key", "")}
@@ -333,6 +334,29 @@ internal sealed class SqliteSettingsStore : ISettingsStore
             tx.Commit();
             return changed;
         }));
+
+    public Task<int> MaskAuditValuesAsync(string ns, string key, CancellationToken ct = default) => Task.FromResult(Guarded(() =>
+    {
+        using var connection = OpenForRewrite();
+        using var tx = connection.BeginTransaction(deferred: false);
+        using var mask = connection.CreateCommand();
+        mask.Transaction = tx;
+        // A JSON null (a value that was absent) stays null: only values become the mask.
+        mask.CommandText = """
+            UPDATE audit SET detail = json_set(detail,
+                '$.old', CASE WHEN json_type(detail, '$.old') IN ('null') OR json_type(detail, '$.old') IS NULL THEN json('null') ELSE $mask END,
+                '$.new', CASE WHEN json_type(detail, '$.new') IN ('null') OR json_type(detail, '$.new') IS NULL THEN json('null') ELSE $mask END)
+            WHERE namespace = $ns AND key = $key AND action IN ('setting.set', 'setting.reset') AND json_valid(detail)
+              AND ((json_type(detail, '$.old') NOT IN ('null') AND json_extract(detail, '$.old') IS NOT $mask)
+                OR (json_type(detail, '$.new') NOT IN ('null') AND json_extract(detail, '$.new') IS NOT $mask))
+            """;
+        mask.Parameters.AddWithValue("$ns", ns);
+        mask.Parameters.AddWithValue("$key", key);
+        mask.Parameters.AddWithValue("$mask", Registry.SensitiveValue.Mask);
+        var changed = mask.ExecuteNonQuery();
+        tx.Commit();
+        return changed;
+    }));
 
     public Task<long> CountEncryptedAsync(string envelopePrefix, CancellationToken ct = default) => Task.FromResult(Guarded(() =>
     {
@@ -455,6 +479,17 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         _insertAudit?.Dispose();
         _writer?.Dispose();
         _writer = null;
+    }
+
+    /// <summary>
+    /// A connection for rewriting stored values (secrets re-sealed, values masked): what it replaces is overwritten with
+    /// zeros in the database file instead of lingering in free space.
+    /// </summary>
+    private SqliteConnection OpenForRewrite()
+    {
+        var connection = Open();
+        Pragma(connection, "secure_delete = ON");
+        return connection;
     }
 
     private SqliteConnection Open()
