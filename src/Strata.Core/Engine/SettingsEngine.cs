@@ -149,12 +149,15 @@ internal sealed class SettingsEngine : IAsyncDisposable
         return await Exclusive(() => Store.DeleteAuditThroughAsync(through, ct)).ConfigureAwait(false);
     }
 
-    /// <summary>The state of the store as of a past revision, as a snapshot that the read methods accept.</summary>
+    /// <summary>
+    /// The state of the store as of a past revision, as a snapshot that the read methods accept. A secret that cannot
+    /// be decrypted is marked (<see cref="StoredValue.Unreadable"/>) rather than failing the whole read.
+    /// </summary>
     public async Task<Snapshot> SnapshotAtAsync(string? ns, long revision, CancellationToken ct = default)
     {
         if (revision >= Current.Revision) return Current;
         var entries = await Store.StateAtAsync(ns, revision, ct).ConfigureAwait(false);
-        return Snapshot.From(entries.Select(Secrets.Open), revision);
+        return Snapshot.From(entries.Select(Secrets.TryOpen), revision);
     }
 
     /// <summary>History with secrets decrypted (callers mask them for output); a record that cannot be is marked <see cref="ChangeRecord.Unreadable"/>.</summary>

@@ -15,8 +15,9 @@ internal sealed class StoredValue
     // Null for a reset; otherwise the JSON text (string) until first read, then the parsed value (StrongBox).
     private object? _value;
 
-    public StoredValue(string scope, string? json, long version, long createdAt, long updatedAt, long revision)
+    public StoredValue(string scope, string? json, long version, long createdAt, long updatedAt, long revision, string? unreadable = null)
     {
+        Unreadable = unreadable;
         Scope = scope;
         _value = json;
         Version = version;
@@ -26,6 +27,9 @@ internal sealed class StoredValue
     }
 
     public string Scope { get; }
+
+    /// <summary>Why the stored secret behind this value could not be decrypted (point-in-time reads only); null when it could.</summary>
+    public string? Unreadable { get; }
 
     /// <summary>Compact JSON text; null when the override was reset (the version still counts).</summary>
     public string? Json => Volatile.Read(ref _value) switch
@@ -54,5 +58,5 @@ internal sealed class StoredValue
     public long Revision { get; }
     public bool IsLive => Volatile.Read(ref _value) is not null;
 
-    public static StoredValue From(StoredEntry e) => new(e.Scope, e.Value, e.Version, e.CreatedAt, e.UpdatedAt, e.Revision);
+    public static StoredValue From(StoredEntry e) => new(e.Scope, e.Value, e.Version, e.CreatedAt, e.UpdatedAt, e.Revision, e.Unreadable);
 }

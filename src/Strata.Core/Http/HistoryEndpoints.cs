@@ -41,7 +41,7 @@ internal static class HistoryEndpoints
             .Accepts("KeyRollback").Answers(200, "CommitResult").Fails(404, 409, 412).Decrypts();
         settings.MapPost("/{ns}/_rollback", RollbackNamespace).Requires(Permission.Write)
             .WithName("rollbackNamespace").WithSummary("Return every override of a namespace to its state at a revision")
-            .Accepts("NamespaceRollback").Answers(200, "CommitResult").Fails(412).Decrypts();
+            .Accepts("NamespaceRollback").Answers(200, "CommitResult").Fails(409, 412).Decrypts();
     }
 
     private static async Task<IResult> History(HistoryQuery query, HttpRequest request, SettingsEngine engine)
@@ -152,6 +152,8 @@ internal static class HistoryEndpoints
                 now.Find(ns, c.Key)?.At(c.Scope)?.Version ?? 0))
             .ToList();
         if (changes.Count == 0) return SettingsEndpoints.CommitJson(new CommitResult(now.Revision, []));
+        if (changes.Select(c => then.Find(ns, c.Key)?.At(c.Scope)?.Unreadable).FirstOrDefault(u => u is not null) is { } unreadable)
+            return Problems.SecretUnreadable(unreadable, StatusCodes.Status409Conflict);
         var result = await engine.CommitAsync(AuditTrail.Changes(context, changes, comment)).ConfigureAwait(false);
         return SettingsEndpoints.CommitJson(result);
     }

@@ -24,10 +24,10 @@ internal static class SettingsEndpoints
             .Accepts("Patch").Answers(200, "CommitResult").Fails(412);
         group.MapGet("/{ns}", GetNamespace).Requires(Permission.Read)
             .WithName("getNamespace").WithSummary("Read every key of a namespace that resolves, with provenance")
-            .Query(ApiParameters.Read).TakesIfNoneMatch().Answers(200, "NamespaceSettings", "ETag", "Strata-Revision").Fails(404).Decrypts();
+            .Query(ApiParameters.Read).TakesIfNoneMatch().Answers(200, "NamespaceSettings", "ETag", "Strata-Revision").Fails(404, 409).Decrypts();
         group.MapGet("/{ns}/{key}", GetSetting).Requires(Permission.Read)
             .WithName("getSetting").WithSummary("Read one resolved setting, with provenance")
-            .Query(ApiParameters.Read).Answers(200, "Setting", "ETag").Fails(400, 404).Decrypts();
+            .Query(ApiParameters.Read).Answers(200, "Setting", "ETag").Fails(400, 404, 409).Decrypts();
         group.MapPut("/{ns}/{key}", PutSetting).Requires(Permission.Write)
             .WithName("putSetting").WithSummary("Store a value at a scope (201 on creation, 200 on update)")
             .Query(ApiParameters.Scope).TakesIfMatch().Accepts("SettingWrite")
@@ -230,6 +230,8 @@ internal static class SettingsEndpoints
     {
         if (!AccessControl.Principal(context).Can(Permission.Reveal, ns))
             return await AccessControl.DenyAsync(context, Permission.Reveal, ns).ConfigureAwait(false);
+        if (settings.FirstOrDefault(s => s.Stored?.Unreadable is not null) is { Stored.Unreadable: { } unreadable })
+            return Problems.SecretUnreadable(unreadable, StatusCodes.Status409Conflict);
         foreach (var s in settings.Where(s => s.Sensitive))
             await AuditTrail.RecordAsync(context, "secret.reveal", "ok", s.Namespace, s.Key,
                 detail: new { scope = s.Stored?.Scope, source = SettingJson.LayerName(s.Source) }).ConfigureAwait(false);

@@ -101,6 +101,15 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
         NewValue = r.NewValue is null ? null : _ring.Unprotect(r.Namespace, r.Key, r.Scope, r.Version, r.NewValue),
     };
 
+    /// <summary>Like <see cref="Open(StoredEntry)"/>, but an entry that cannot be decrypted comes back marked, its value the mask.</summary>
+    public StoredEntry TryOpen(StoredEntry e)
+    {
+        try { return Open(e); }
+        catch (SecretException x) { return e with { Value = MaskJson, Unreadable = x.Message }; }
+    }
+
+    private static readonly string MaskJson = System.Text.Json.JsonSerializer.Serialize(SensitiveValue.Mask);
+
     /// <summary>Like <see cref="Open(ChangeRecord)"/>, but a record that cannot be decrypted comes back marked, not thrown: one bad record does not hide the rest.</summary>
     public ChangeRecord TryOpen(ChangeRecord r)
     {

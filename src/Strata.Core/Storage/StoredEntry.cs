@@ -5,7 +5,14 @@ namespace Strata.Storage;
 /// the per-key version counting, so an ETag is never reused for a different value).
 /// </summary>
 internal sealed record StoredEntry(
-    string Namespace, string Key, string Scope, string? Value, long Version, long CreatedAt, long UpdatedAt, long Revision);
+    string Namespace, string Key, string Scope, string? Value, long Version, long CreatedAt, long UpdatedAt, long Revision)
+{
+    /// <summary>
+    /// Set on an entry read back whose secret could not be decrypted: why. Its value is then the mask, so that a
+    /// point-in-time read still answers (secrets are masked there anyway); anything that needs the value refuses.
+    /// </summary>
+    public string? Unreadable { get; init; }
+}
 
 /// <summary>
 /// One change as committed and as kept in history. Times are Unix milliseconds. <see cref="PreviousRevision"/> (the

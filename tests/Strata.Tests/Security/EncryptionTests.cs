@@ -207,6 +207,37 @@ public sealed class EncryptionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_tampered_secret_in_the_past_leaves_point_in_time_reads_diff_and_other_keys_working()
+    {
+        await using (var h = await StartAsync(_master))
+        {
+            await h.SetAsync("billing", "api_key", "old-secret");
+            await h.SetAsync("billing", "limit", 5);
+            await h.SetAsync("billing", "api_key", "new-secret");
+        }
+        var envelope = StoredTexts("SELECT new_value FROM history WHERE revision = 1").Single();
+        var bytes = Convert.FromBase64String(envelope[(envelope.LastIndexOf(':') + 1)..]);
+        bytes[20] ^= 0x80;
+        Execute($"UPDATE history SET new_value = '{envelope[..(envelope.LastIndexOf(':') + 1)]}{Convert.ToBase64String(bytes)}' WHERE revision = 1");
+
+        await using var server = await TestServer.StartAsync(Secrets, dir: _dir, masterKey: _master);
+        var past = await server.Http.GetAsync("api/v1/settings/billing?asOf=2");
+        var limit = await server.Http.GetAsync("api/v1/settings/billing/limit?asOf=2");
+        var diff = await server.Http.GetAsync("api/v1/settings/billing/_diff?from=2&to=3");
+        var reveal = await server.Http.GetAsync("api/v1/settings/billing/api_key?asOf=2&reveal=true");
+        var rollback = await server.PostJsonAsync("api/v1/settings/billing/_rollback", """{"revision": 2}""");
+
+        var settings = (await past.ReadJsonAsync()).GetProperty("settings").EnumerateArray().ToDictionary(e => e.GetProperty("key").GetString()!);
+        Assert.Equal("********", settings["api_key"].GetProperty("value").GetString());
+        Assert.Equal(5, settings["limit"].GetProperty("value").GetInt32());
+        Assert.Equal(5, (await limit.ReadJsonAsync()).GetProperty("value").GetInt32());
+        Assert.Equal("api_key", (await diff.ReadJsonAsync()).GetProperty("changes")[0].GetProperty("key").GetString());
+        Assert.Equal("urn:strata:problem:secret-unreadable", (await reveal.AssertProblemAsync(409)).GetProperty("type").GetString());
+        await rollback.AssertProblemAsync(409);
+        Assert.Equal(3, await server.RevisionAsync());
+    }
+
+    [Fact]
     public async Task Rotation_re_encrypts_every_secret_and_retires_the_old_key()
     {
         await using (var h = await StartAsync(_master, o => o.KeyRotationBatchSize = 3))
