@@ -53,18 +53,36 @@ internal sealed class DataKeyRing
     {
         if (!IsProtected(text)) return text;
         var where = $"{ns}/{key}@{scope}";
+        if (text.StartsWith(Damaged, StringComparison.Ordinal))
+            throw new SecretException($"The stored secret of {where} (version {version}) was already damaged when it was upgraded to version-bound encryption; restore it from a backup or write it again.");
         if (!text.StartsWith(Current, StringComparison.Ordinal))
             throw new SecretException($"The stored secret of {where} (version {version}) is in an envelope format this version does not read.");
         return Open(text.AsSpan(Current.Length), where, version, AssociatedData(ns, key, scope, version));
     }
 
-    /// <summary>A legacy envelope re-sealed in the current format; any other text as it is.</summary>
+    /// <summary>
+    /// A legacy envelope re-sealed in the current format; any other text as it is. One that cannot be opened (damaged
+    /// before the upgrade) is kept, marked <see cref="Damaged"/>: it stays an envelope (so a secret), reads of it report
+    /// it unreadable as they did before, and the upgrade of everything else goes on.
+    /// </summary>
     public string Upgrade(string ns, string key, string scope, long version, string text)
     {
         if (!text.StartsWith(Legacy, StringComparison.Ordinal)) return text;
-        var json = Open(text.AsSpan(Legacy.Length), $"{ns}/{key}@{scope}", version, $"strata-value:{ns.ToLowerInvariant()}/{key.ToLowerInvariant()}@{scope.ToLowerInvariant()}");
+        string json;
+        try
+        {
+            json = Open(text.AsSpan(Legacy.Length), $"{ns}/{key}@{scope}", version,
+                $"strata-value:{ns.ToLowerInvariant()}/{key.ToLowerInvariant()}@{scope.ToLowerInvariant()}");
+        }
+        catch (SecretException)
+        {
+            return Damaged + text[Legacy.Length..];
+        }
         return Protect(ns, key, scope, version, json);
     }
+
+    /// <summary>A legacy envelope that could not be opened when it was upgraded; never readable.</summary>
+    public const string Damaged = "$enc:0:";
 
     /// <summary>The data key an envelope is sealed with; null for plain JSON.</summary>
     public static string? KeyIdOf(string text)

@@ -208,6 +208,8 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
     private async Task UpgradeLegacyEnvelopesAsync(CancellationToken ct)
     {
         if (await _store.CountEncryptedAsync(DataKeyRing.Legacy, ct).ConfigureAwait(false) == 0) return;
+        // Every key that may have sealed a legacy envelope retires, the active one too: an old copy of an envelope it
+        // sealed (from a backup) must not open either. A damaged envelope does not stop the upgrade (see Upgrade).
         var old = (await _store.DataKeysAsync(ct).ConfigureAwait(false)).Where(k => k.State != DataKeyRecord.Retired).ToList();
         await AddActiveKeyAsync(old.Select(k => k with { State = DataKeyRecord.Retiring }).ToList(), ct).ConfigureAwait(false);
         long upgraded = 0, n;

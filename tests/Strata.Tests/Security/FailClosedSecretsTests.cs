@@ -150,6 +150,49 @@ public sealed class FailClosedSecretsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_damaged_legacy_ciphertext_in_history_does_not_stop_the_upgrade_of_the_rest()
+    {
+        await using (var h = await StartWithSecretAsync())
+        {
+            await h.SetAsync("billing", "api_key", "first");
+            await h.SetAsync("billing", "api_key", "second");
+        }
+        await using (var h = await StartWithSecretAsync())
+        {
+            var (id, key) = DataKey(h);
+            // The record of version 1 left damaged (its ciphertext cut short); version 2's record sound legacy envelopes.
+            Execute("UPDATE history SET new_value = $v WHERE key = 'api_key' AND version = 1", ("$v", $"$enc:1:{id}:AAAA"));
+            Execute("UPDATE history SET old_value = $o, new_value = $v WHERE key = 'api_key' AND version = 2",
+                ("$o", Legacy(id, key, "\"first\"")), ("$v", Legacy(id, key, "\"second\"")));
+        }
+
+        await using (var h = await StartWithSecretAsync())
+        {
+            Assert.Equal("second", h.Engine.Get("billing", "api_key")!.As<string>());
+            var history = await h.Engine.HistoryAsync(new HistoryQuery("billing", "api_key"));
+            Assert.Null(history[0].Unreadable);
+            Assert.Contains("already damaged", history[1].Unreadable);
+            Assert.Equal(2, (await h.Engine.Store.DataKeysAsync()).Count(k => k.State != DataKeyRecord.Retired) + 1);
+        }
+        // A second start has nothing left to upgrade and makes no new key.
+        await using (var h = await StartWithSecretAsync())
+            Assert.Single(await h.Engine.Store.DataKeysAsync(), k => k.State != DataKeyRecord.Retired);
+    }
+
+    private static (string Id, byte[] Key) DataKey(EngineHarness h)
+    {
+        var ring = typeof(SecretKeeper).GetField("_ring", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+            .GetValue(h.Engine.Secrets)!;
+        var keys = (System.Collections.Concurrent.ConcurrentDictionary<string, byte[]>)ring.GetType()
+            .GetField("_keys", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(ring)!;
+        var (id, key) = keys.Single();
+        return (id, key);
+    }
+
+    private static string Legacy(string id, byte[] key, string json) =>
+        $"$enc:1:{id}:{Convert.ToBase64String(SecretCipher.Encrypt(key, System.Text.Encoding.UTF8.GetBytes(json), "strata-value:billing/api_key@global"))}";
+
+    [Fact]
     public async Task Legacy_ciphertexts_are_re_sealed_to_their_version_at_start_and_then_no_longer_accepted()
     {
         await using (var h = await StartWithSecretAsync())
@@ -161,13 +204,8 @@ public sealed class FailClosedSecretsTests : IDisposable
         var legacy = new Dictionary<string, string>();
         await using (var h = await StartWithSecretAsync())
         {
-            var ring = typeof(SecretKeeper).GetField("_ring", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
-                .GetValue(h.Engine.Secrets)!;
-            var keys = (System.Collections.Concurrent.ConcurrentDictionary<string, byte[]>)ring.GetType()
-                .GetField("_keys", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(ring)!;
-            var (id, key) = keys.Single();
-            foreach (var json in new[] { "\"first\"", "\"second\"" })
-                legacy[json] = $"$enc:1:{id}:{Convert.ToBase64String(SecretCipher.Encrypt(key, System.Text.Encoding.UTF8.GetBytes(json), "strata-value:billing/api_key@global"))}";
+            var (id, key) = DataKey(h);
+            foreach (var json in new[] { "\"first\"", "\"second\"" }) legacy[json] = Legacy(id, key, json);
         }
         Execute("UPDATE history SET new_value = $v WHERE key = 'api_key' AND version = 1", ("$v", legacy["\"first\""]));
         Execute("UPDATE history SET old_value = $o, new_value = $v WHERE key = 'api_key' AND version = 2",
@@ -184,6 +222,7 @@ public sealed class FailClosedSecretsTests : IDisposable
         // The data key that sealed the legacy envelopes is retired: a replayed old copy can never be opened again.
         Execute("UPDATE history SET new_value = $v WHERE key = 'api_key' AND version = 2", ("$v", legacy["\"first\""]));
         var error = await Assert.ThrowsAsync<SecretException>(() => StartWithSecretAsync());
-        Assert.Contains("not available", error.Message);
+        Assert.Contains("billing/api_key@global", error.Message);
+        Assert.DoesNotContain("first", error.Message);
     }
 }
