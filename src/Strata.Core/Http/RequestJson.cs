@@ -14,8 +14,10 @@ namespace Strata.Http;
 internal static class RequestJson
 {
     /// <summary>The parsed body, or a problem result explaining why there is none.</summary>
-    public static async Task<(JsonElement Body, IResult? Problem)> ReadAsync(HttpContext context, StrataOptions options, string accepted = "application/json")
+    public static async Task<(JsonElement Body, IResult? Problem)> ReadAsync(HttpContext context, StrataOptions options, string accepted = "application/json",
+        int extraDepth = 0)
     {
+        var maxDepth = options.MaxJsonDepth + extraDepth;
         if (!IsJsonContentType(context.Request.ContentType))
             return (default, Problems.UnsupportedMediaType(context.Request.ContentType!, accepted));
         var limit = options.MaxRequestBodyBytes;
@@ -42,7 +44,7 @@ internal static class RequestJson
                 }
             }
             if (length == 0) return (default, Problems.BadRequest("body", "required", "The request body is empty; send a JSON document."));
-            var (document, problem) = TryParse(buffer.AsMemory(0, length), options.MaxJsonDepth);
+            var (document, problem) = TryParse(buffer.AsMemory(0, length), maxDepth);
             if (document is null) return (default, problem);
             // The document reads the pooled buffer in place: both live until the response is done, instead of a copy.
             context.Response.RegisterForDispose(new ParsedBody(document, buffer));

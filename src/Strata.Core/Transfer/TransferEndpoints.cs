@@ -116,7 +116,8 @@ internal static class TransferEndpoints
         }
         else
         {
-            var (parsed, problem) = await RequestJson.ReadAsync(context, engine.Options, "application/json or application/yaml").ConfigureAwait(false);
+            var (parsed, problem) = await RequestJson.ReadAsync(context, engine.Options, "application/json or application/yaml",
+                YamlLimits.ImportEnvelopeDepth).ConfigureAwait(false);
             if (problem is not null) return problem;
             body = parsed;
         }

@@ -47,6 +47,6 @@ internal static class YamlBody
         {
             return (default, Problems.BadRequest("body", e.Rule, e.Message));
         }
-        return RequestJson.Parse(json, options.MaxJsonDepth);
+        return RequestJson.Parse(json, options.MaxJsonDepth + YamlLimits.ImportEnvelopeDepth);
     }
 }

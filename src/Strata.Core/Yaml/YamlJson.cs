@@ -35,18 +35,47 @@ internal static class YamlJson
     }
 
     /// <summary>
-    /// Writes a plain scalar typed by its look: null, bool, integer, number or string. False when it reads as a
-    /// number too large for a double, which JSON cannot hold. (<c>NaN</c> and <c>Infinity</c> stay strings.)
+    /// Writes a plain scalar typed by its look: null, bool, integer, number or string. A number written as JSON writes
+    /// it (<c>1.50</c>, <c>1E2</c>, <c>12345678901234567890123</c>) is kept exactly as written, so an export read back
+    /// is the same value, as JSON would keep it; YAML-only spellings (<c>+5</c>, <c>.5</c>) are converted. False when
+    /// such a spelling is too large for a double. (<c>NaN</c> and <c>Infinity</c> stay strings.)
     /// </summary>
     public static bool TryWritePlain(Utf8JsonWriter writer, string text)
     {
         if (text is "" or "~" or "null") writer.WriteNullValue();
         else if (text is "true" or "false") writer.WriteBooleanValue(text == "true");
+        else if (IsJsonNumber(text)) writer.WriteRawValue(text, skipInputValidation: true);
         else if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) writer.WriteNumberValue(l);
         else if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)) writer.WriteNumberValue(d);
         else if (double.IsInfinity(d) && text.AsSpan().IndexOfAnyInRange('0', '9') >= 0) return false;
         else writer.WriteStringValue(text);
         return true;
+    }
+
+    /// <summary>Whether the text is a number in JSON's grammar: <c>-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?</c>.</summary>
+    private static bool IsJsonNumber(ReadOnlySpan<char> t)
+    {
+        var i = 0;
+        if (i < t.Length && t[i] == '-') i++;
+        if (i >= t.Length) return false;
+        if (t[i] == '0') i++;
+        else if (t[i] is >= '1' and <= '9') while (i < t.Length && char.IsAsciiDigit(t[i])) i++;
+        else return false;
+        if (i < t.Length && t[i] == '.')
+        {
+            var start = ++i;
+            while (i < t.Length && char.IsAsciiDigit(t[i])) i++;
+            if (i == start) return false;
+        }
+        if (i < t.Length && t[i] is 'e' or 'E')
+        {
+            i++;
+            if (i < t.Length && t[i] is '+' or '-') i++;
+            var start = i;
+            while (i < t.Length && char.IsAsciiDigit(t[i])) i++;
+            if (i == start) return false;
+        }
+        return i == t.Length;
     }
 
     /// <summary>

@@ -22,5 +22,11 @@ internal sealed record YamlLimits
     public int MaxScalarLength { get; init; } = 256 * 1024;
 
     /// <summary>The import endpoint's limits: the JSON depth limit applies to YAML bodies too.</summary>
-    public static YamlLimits ForImport(StrataOptions options) => new() { MaxDepth = options.MaxJsonDepth };
+    /// <summary>
+    /// An import document holds values under <c>settings → namespace → scope</c>: three levels more than a PUT body's
+    /// <c>value</c>, so anything a PUT accepted can be exported and imported back.
+    /// </summary>
+    public const int ImportEnvelopeDepth = 3;
+
+    public static YamlLimits ForImport(StrataOptions options) => new() { MaxDepth = options.MaxJsonDepth + ImportEnvelopeDepth };
 }

@@ -44,6 +44,25 @@ public sealed class UnchangedValuesTests : IAsyncLifetime
         Assert.Equal(1, (await _server.Http.GetFromJsonAsync<JsonElement>("api/v1/settings/shop/max_items")).GetProperty("version").GetInt32());
     }
 
+    [Theory]
+    [InlineData("json")]
+    [InlineData("yaml")]
+    public async Task Whatever_a_put_accepts_survives_an_export_and_import_unchanged(string format)
+    {
+        var deepest = new string('[', 31) + new string(']', 31);
+        await _server.PutJsonAsync("api/v1/settings/shop/numbers", """{"value": [1.50, 1E2, 12345678901234567890123, -0, 0.1e-5, 1e309]}""");
+        Assert.Equal(HttpStatusCode.Created, (await _server.PutJsonAsync("api/v1/settings/shop/deep", $$"""{"value": {{deepest}}}""")).StatusCode);
+        var export = await _server.Http.GetStringAsync($"api/v1/export?format={format}");
+        var revision = await _server.RevisionAsync();
+
+        var answer = await _server.Http.PostAsync("api/v1/import", new StringContent(export, Encoding.UTF8, $"application/{format}"));
+
+        Assert.Equal(0, (await answer.ReadJsonAsync()).GetProperty("applied").GetArrayLength());
+        Assert.Equal(revision, await _server.RevisionAsync());
+        Assert.Equal("[1.50,1E2,12345678901234567890123,-0,0.1e-5,1e309]",
+            (await _server.Http.GetFromJsonAsync<JsonElement>("api/v1/settings/shop/numbers")).GetProperty("value").GetRawText());
+    }
+
     [Fact]
     public async Task An_import_applies_only_the_keys_whose_value_differs()
     {

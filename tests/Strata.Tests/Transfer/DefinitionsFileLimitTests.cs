@@ -57,7 +57,7 @@ public sealed class DefinitionsFileLimitTests : IDisposable
     }
 
     [Theory]
-    [InlineData("type: json\n        default: {big: 1e309}\n", "The number 1e309 is out of range")]
+    [InlineData("type: json\n        default: {big: +1e309}\n", "The number +1e309 is out of range")]
     [InlineData("type: float\n        default: 1e309\n", "'1e309' is not a number")]
     [InlineData("type: float\n        max: -1e309\n", "'-1e309' is not a number")]
     public void A_number_too_large_for_a_double_in_a_definitions_file_names_its_line(string fields, string problem)

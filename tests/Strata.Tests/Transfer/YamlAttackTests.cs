@@ -63,7 +63,7 @@ public sealed class YamlAttackTests(YamlAttackServer server, ITestOutputHelper o
 
     [Theory]
     [InlineData("settings:\n  app:\n    global:\n      k: 1\n      k: 2\n", "duplicate", "line 5, column 7")]
-    [InlineData("settings:\n  app:\n    global:\n      k: 1e309\n", "range", "line 4, column 10")]
+    [InlineData("settings:\n  app:\n    global:\n      k: +1e309\n", "range", "line 4, column 10")]
     [InlineData("settings: {}\n---\nsettings: {}\n", "yaml", "line 2, column 1")]
     [InlineData("settings:\n  ? [app]\n  : {}\n", "yaml", "line 2, column 5")]
     [InlineData("settings: *nowhere\n", "yaml", "line 1, column 11")]

@@ -160,11 +160,18 @@ public sealed class YamlLimitTests
     }
 
     [Fact]
-    public void A_number_too_large_for_a_double_is_refused_rather_than_written_as_infinity()
+    public void A_yaml_only_number_too_large_for_a_double_is_refused_rather_than_written_as_infinity()
     {
-        var error = Refused("a: 1e309\n");
+        var error = Refused("a: +1e309\n");
         Assert.Equal(("range", 1), (error.Rule, error.Start.Line));
         Assert.Equal("""{"a":"Infinity","b":"1e309"}""", Json("a: Infinity\nb: '1e309'\n"));
+    }
+
+    [Fact]
+    public void A_number_in_json_s_own_spelling_is_kept_exactly_as_written()
+    {
+        Assert.Equal("""{"a":[1.50,1E2,12345678901234567890123,-0,0.1e-5,1e309],"b":5,"c":0.5}""",
+            Json("a: [1.50, 1E2, 12345678901234567890123, -0, 0.1e-5, 1e309]\nb: +5\nc: .5\n"));
     }
 
     [Fact]
