@@ -17,7 +17,7 @@ internal static class Etag
 
     /// <summary>
     /// The version an <c>If-Match</c> header demands: null when absent or <c>*</c>. A well-formed tag that is not a
-    /// version (another resource's) can never match, so it demands -1 and the write is refused with 412. A header that
+    /// version (another resource's, a weak one) can never match, so it demands -1 and the write is refused with 412. A header that
     /// is not entity-tag syntax is the caller's mistake: false, with the 400 problem.
     /// </summary>
     public static bool TryExpectedVersion(HttpRequest request, out long? version, out IResult? problem)
@@ -37,8 +37,11 @@ internal static class Etag
             problem = Problems.BadRequest("If-Match", "shape", "If-Match must hold one ETag (a key's version, e.g. \"3\") or *.");
             return false;
         }
+        // If-Match compares strongly (RFC 9110 13.1.1): a weak tag never matches, and only the canonical spelling of a
+        // version is that version ("05" is some other tag).
         var tag = tags[0].Tag.AsSpan()[1..^1];
-        version = long.TryParse(tag, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : -1;
+        var canonical = !tags[0].IsWeak && tag.Length is > 0 and <= 18 && !tag.ContainsAnyExceptInRange('0', '9') && (tag.Length == 1 || tag[0] != '0');
+        version = canonical ? long.Parse(tag, System.Globalization.CultureInfo.InvariantCulture) : -1;
         return true;
     }
 

@@ -71,11 +71,14 @@ internal static class RequestJson
         // A header sent twice arrives joined by commas (curl -H given twice): each must say JSON.
         foreach (var part in contentType.Split(','))
         {
-            var media = part.AsSpan();
-            if (media.IndexOf(';') is var semicolon and >= 0) media = media[..semicolon];
-            media = media.Trim();
+            if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(part, out var parsed)) return false;
+            var media = parsed.MediaType.AsSpan();
             if (!media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
                 && !(media.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && media.EndsWith("+json", StringComparison.OrdinalIgnoreCase)))
+                return false;
+            // The body is read as UTF-8, as RFC 8259 says JSON is: a body declared in another charset is not read as something it is not.
+            if (parsed.Charset.HasValue && !parsed.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+                && !parsed.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
                 return false;
         }
         return true;

@@ -107,8 +107,7 @@ internal static class TransferEndpoints
     private static async Task<IResult> Import(HttpContext context, SettingsEngine engine)
     {
         JsonElement body;
-        var contentType = context.Request.ContentType ?? "";
-        if (contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase))
+        if (YamlBody.IsYamlContentType(context.Request.ContentType))
         {
             var (parsed, problem) = await YamlBody.ReadAsync(context, engine.Options).ConfigureAwait(false);
             if (problem is not null) return problem;

@@ -10,6 +10,14 @@ namespace Strata.Transfer;
 /// <summary>Reads a YAML request body as JSON, within the body size limit and the <see cref="YamlLimits"/> of an import.</summary>
 internal static class YamlBody
 {
+    private static readonly string[] MediaTypes = ["application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"];
+
+    /// <summary>Whether a body is declared as YAML (in UTF-8, the only charset it is read in).</summary>
+    public static bool IsYamlContentType(string? contentType) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+        && MediaTypes.Any(m => parsed.MediaType.Equals(m, StringComparison.OrdinalIgnoreCase))
+        && (!parsed.Charset.HasValue || parsed.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>The body as JSON, or a problem result (400 naming the limit or the error and its position, or 413).</summary>

@@ -43,7 +43,8 @@ internal sealed class BoundedYamlReader
                 {
                     case DocumentStart start when ++documents > 1:
                         throw new YamlLimitException("yaml", "The YAML holds more than one document; send one", start.Start);
-                    case Scalar s: reader.Emit(new Item(Kind.Scalar, s.Value, s.Style == ScalarStyle.Plain), s.Start, AnchorOf(s)); break;
+                    // Typed by its look only when plain and not tagged !!str: `limit: !!str 5` is the string "5".
+                    case Scalar s: reader.Emit(new Item(Kind.Scalar, s.Value, s.Style == ScalarStyle.Plain && !IsStrTag(s)), s.Start, AnchorOf(s)); break;
                     case SequenceStart s: reader.Emit(new Item(Kind.SequenceStart), s.Start, AnchorOf(s)); break;
                     case MappingStart m: reader.Emit(new Item(Kind.MappingStart), m.Start, AnchorOf(m)); break;
                     case SequenceEnd or MappingEnd: reader.EmitEnd(); break;
@@ -160,6 +161,8 @@ internal sealed class BoundedYamlReader
     }
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
+    private static bool IsStrTag(Scalar s) => !s.Tag.IsEmpty && s.Tag.Value == "tag:yaml.org,2002:str";
 
     private enum Kind : byte { Scalar, SequenceStart, SequenceEnd, MappingStart, MappingEnd }
 

@@ -89,6 +89,31 @@ public sealed class StrictInputTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("application/json; charset=utf-16")]
+    [InlineData("application/json; charset=latin1")]
+    public async Task A_json_body_declared_in_another_charset_is_415_not_read_as_utf8(string mediaType) =>
+        await AssertRefusedAsync(await _server.Http.PutAsync("api/v1/settings/typed/name", Body("""{"value": "after"}""", mediaType)), 415);
+
+    [Theory]
+    [InlineData("application/yamlish")]
+    [InlineData("text/notyaml")]
+    [InlineData("application/yaml; charset=latin1")]
+    public async Task Only_yaml_media_types_are_read_as_yaml(string mediaType) =>
+        await AssertRefusedAsync(await _server.Http.PostAsync("api/v1/import", Body("settings: {}\n", mediaType)), 415);
+
+    [Theory]
+    [InlineData("W/\"1\"")]
+    [InlineData("\"01\"")]
+    [InlineData("\"+1\"")]
+    public async Task A_weak_or_non_canonical_if_match_never_matches(string ifMatch)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, "api/v1/settings/typed/name") { Content = Body("""{"value": "after"}""") };
+        request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+
+        await AssertRefusedAsync(await _server.Http.SendAsync(request), 412);
+    }
+
+    [Theory]
     [InlineData("application/json; charset=utf-8")]
     [InlineData("application/merge-patch+json")]
     [InlineData(null)]

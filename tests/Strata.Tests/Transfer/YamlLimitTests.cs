@@ -168,6 +168,10 @@ public sealed class YamlLimitTests
     }
 
     [Fact]
+    public void A_scalar_tagged_str_stays_a_string_whatever_it_looks_like() =>
+        Assert.Equal("""{"a":"5","b":"true","c":5}""", Json("a: !!str 5\nb: !!str true\nc: 5\n"));
+
+    [Fact]
     public void A_number_in_json_s_own_spelling_is_kept_exactly_as_written()
     {
         Assert.Equal("""{"a":[1.50,1E2,12345678901234567890123,-0,0.1e-5,1e309],"b":5,"c":0.5}""",
