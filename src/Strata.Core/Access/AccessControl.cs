@@ -83,7 +83,8 @@ internal static class AccessControl
         var method = http.Request.Method;
         var path = http.Request.Path.Value;
         var denied = Audit.AuditTrail.Event(http, engine, "access.denied", "denied", ns, detail: new { permission, reason, method, path });
-        await engine.Denials.RecordAsync(denied, reason, permission, method, path + http.Request.QueryString.Value).ConfigureAwait(false);
+        var source = ClientSource.Of(http.Connection.RemoteIpAddress)?.ToString();
+        await engine.Denials.RecordAsync(denied, source, reason, permission, method, path).ConfigureAwait(false);
         return problem;
     }
 

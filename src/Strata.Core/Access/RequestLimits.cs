@@ -39,7 +39,7 @@ internal static class RequestLimits
                 // Authenticated here, before the endpoint: the access filter then finds the principal already set.
                 if (AccessControl.Authenticate(http) is null && AccessControl.Principal(http) is { IsAnonymous: false } principal)
                     return RateLimitPartition.GetTokenBucketLimiter(new Caller(principal.TokenId, null), perToken);
-                return RateLimitPartition.GetTokenBucketLimiter(new Caller(null, http.Connection.RemoteIpAddress), perAddress);
+                return RateLimitPartition.GetTokenBucketLimiter(new Caller(null, ClientSource.Of(http.Connection.RemoteIpAddress)), perAddress);
             });
         });
     }
@@ -54,7 +54,7 @@ internal static class RequestLimits
         AutoReplenishment = true,
     };
 
-    /// <summary>A rate-limit partition: a token's id, or (for callers without a valid token) a client address.</summary>
+    /// <summary>A rate-limit partition: a token's id, or (for callers without a valid token) a client address or IPv6 /64.</summary>
     private readonly record struct Caller(string? TokenId, System.Net.IPAddress? Address);
 }
 

@@ -55,6 +55,32 @@ public sealed class FloodTests : IDisposable
     }
 
     [Fact]
+    public async Task Refusals_on_a_new_path_each_time_are_capped_per_source_and_the_rest_counted()
+    {
+        await using var server = await StartAsync(new StrataRateLimitOptions { PermitsPerSecond = 0 });
+        for (var i = 0; i < 60; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"api/v1/settings/ns{i}/key?x={i}");
+            using var response = await server.Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+        await server.Engine.Denials.FlushAsync();
+
+        using var admin = server.CreateClient(AdminToken);
+        var rows = (await admin.GetFromJsonAsync<JsonElement>("api/v1/audit?action=access.denied&limit=1000")).GetProperty("audit").EnumerateArray().ToList();
+        Assert.Equal(Strata.Audit.DeniedRequestLog.DistinctPerSource + 1, rows.Count);
+        Assert.Equal(60 - Strata.Audit.DeniedRequestLog.DistinctPerSource, rows[0].GetProperty("detail").GetProperty("coalesced").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("2001:db8:1:2:aaaa::1", "2001:db8:1:2:bbbb::9", true)]
+    [InlineData("2001:db8:1:2::1", "2001:db8:1:3::1", false)]
+    [InlineData("::ffff:10.0.0.1", "10.0.0.1", true)]
+    [InlineData("10.0.0.1", "10.0.0.2", false)]
+    public void Addresses_of_one_ipv6_64_are_one_source(string a, string b, bool same) =>
+        Assert.Equal(same, Equals(Strata.Access.ClientSource.Of(System.Net.IPAddress.Parse(a)), Strata.Access.ClientSource.Of(System.Net.IPAddress.Parse(b))));
+
+    [Fact]
     public async Task A_flood_of_refused_requests_leaves_one_row_and_a_counted_summary_not_a_row_each()
     {
         const int flood = 400;
