@@ -396,7 +396,7 @@ internal static class ClientCommands
     /// </summary>
     private static string? NotUtf8(params (string Name, string? Value)[] arguments) =>
         arguments.FirstOrDefault(a => a.Value?.Contains('\uFFFD', StringComparison.Ordinal) == true) is { Name: { } name }
-            ? $"{name} is not valid UTF-8 (a byte that is not became U+FFFD); pass it as UTF-8, e.g. convert it with iconv -t UTF-8."
+            ? $"{name} is not valid UTF-8 (each invalid byte would be stored as U+FFFD); pass it in UTF-8, e.g. through iconv -t UTF-8."
             : null;
 
     private static Option<string?> ScopeOption(string description) => new("--scope") { Description = description };
