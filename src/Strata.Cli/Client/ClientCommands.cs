@@ -177,6 +177,7 @@ internal static class ClientCommands
         command.SetAction((r, ct) => Run(r, async client =>
         {
             var raw = r.GetValue(value)!;
+            if (NotUtf8(("VALUE", raw), ("--comment", r.GetValue(comment))) is { } notUtf8) return await Usage(notUtf8);
             var json = r.GetValue(asString) ? JsonSerializer.Serialize(raw) : IsJson(raw) ? raw : JsonSerializer.Serialize(raw);
             var body = $"{{\"value\":{json}{(r.GetValue(comment) is { } c ? $",\"comment\":{JsonSerializer.Serialize(c)}" : "")}}}";
             var headers = r.GetValue(ifVersion) is { } v ? new Dictionary<string, string> { ["If-Match"] = $"\"{v}\"" } : null;
@@ -275,6 +276,7 @@ internal static class ClientCommands
         command.SetAction((r, ct) => Run(r, async client =>
         {
             var k = r.GetValue(key);
+            if (NotUtf8(("--comment", r.GetValue(comment))) is { } notUtf8) return await Usage(notUtf8);
             string path, body;
             if (k is not null)
             {
@@ -313,7 +315,14 @@ internal static class ClientCommands
             if (body is null) return code;
             if (r.GetValue(output) is { } file)
             {
-                await File.WriteAllTextAsync(file, body, ct);
+                try
+                {
+                    await ExportFile.WriteAsync(file, System.Text.Encoding.UTF8.GetBytes(body), ct);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    return await Usage($"cannot write {file}: {(e is UnauthorizedAccessException ? "permission denied" : e.Message)}");
+                }
                 await Console.Error.WriteLineAsync($"strata: exported to {file}");
             }
             else await client.Out.WriteAsync(body);
@@ -330,10 +339,11 @@ internal static class ClientCommands
         command.SetAction((r, ct) => Run(r, async client =>
         {
             var path = r.GetValue(file)!;
-            if (!File.Exists(path)) return await Usage($"no such file: {path}");
-            var text = await File.ReadAllTextAsync(path, ct);
+            if (NotUtf8(("--comment", r.GetValue(comment))) is { } notUtf8) return await Usage(notUtf8);
+            var (content, problem) = await ImportFile.ReadAsync(path, ct);
+            if (content is null) return await Usage(problem!);
             var type = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "application/json" : "application/yaml";
-            var (answer, code) = await client.SendAsync(HttpMethod.Post, $"api/v1/import{Query(("comment", r.GetValue(comment)))}", text, type, ct: ct);
+            var (answer, code) = await client.SendBytesAsync(HttpMethod.Post, $"api/v1/import{Query(("comment", r.GetValue(comment)))}", content, type, ct);
             if (answer is null) return code;
             var node = JsonNode.Parse(answer)!;
             // Keys that already hold the imported value are left alone, so a re-import of an export changes nothing.
@@ -361,8 +371,9 @@ internal static class ClientCommands
             : Environment.GetEnvironmentVariable(ServerVariable) is { Length: > 0 } e ? (e, ServerVariable) : (DefaultServer, "the default server");
         if (!Uri.TryCreate(serverText, UriKind.Absolute, out var server) || (server.Scheme != Uri.UriSchemeHttp && server.Scheme != Uri.UriSchemeHttps))
         {
-            var hint = serverText.Contains("://", StringComparison.Ordinal) ? "" : $"; did you mean http://{serverText}?";
-            return await Usage($"{serverOrigin} '{serverText}' is not an http:// or https:// URL{hint}");
+            var shown = ServerUrl.Redact(serverText);
+            var hint = serverText.Contains("://", StringComparison.Ordinal) ? "" : $"; did you mean http://{shown}?";
+            return await Usage($"{serverOrigin} '{shown}' is not an http:// or https:// URL{hint}");
         }
         var (token, tokenOrigin) = result.GetValue(Token) is { } t ? (t, "--token")
             : Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } v ? (v, TokenVariable) : ((string?)null, (string?)null);
@@ -378,6 +389,15 @@ internal static class ClientCommands
         await Console.Error.WriteLineAsync($"strata: {message}");
         return ExitCodes.Usage;
     }
+
+    /// <summary>
+    /// The first argument that was not valid UTF-8 on the command line: .NET turns each bad byte into U+FFFD, so
+    /// what would be stored is not what was typed.
+    /// </summary>
+    private static string? NotUtf8(params (string Name, string? Value)[] arguments) =>
+        arguments.FirstOrDefault(a => a.Value?.Contains('\uFFFD', StringComparison.Ordinal) == true) is { Name: { } name }
+            ? $"{name} is not valid UTF-8 (each invalid byte would be stored as U+FFFD); pass it in UTF-8, e.g. through iconv -t UTF-8."
+            : null;
 
     private static Option<string?> ScopeOption(string description) => new("--scope") { Description = description };
 

@@ -10,14 +10,28 @@ internal sealed class StrataClient(Uri server, string? token, TextWriter stdout,
 {
     private readonly HttpClient _http = CreateHttp(server, token);
 
+    // A URL's user:password never reaches a message.
+    private readonly string _shown = ServerUrl.Redact(server.ToString());
+
     public TextWriter Out { get; } = stdout;
 
     /// <summary>Sends a request; on success returns the body, on failure prints the problem and returns its exit code.</summary>
-    public async Task<(string? Body, int ExitCode)> SendAsync(HttpMethod method, string path, string? json = null,
-        string contentType = "application/json", IDictionary<string, string>? headers = null, CancellationToken ct = default)
+    public Task<(string? Body, int ExitCode)> SendAsync(HttpMethod method, string path, string? json = null,
+        string contentType = "application/json", IDictionary<string, string>? headers = null, CancellationToken ct = default) =>
+        SendContentAsync(method, path, json is null ? null : new StringContent(json, Encoding.UTF8, contentType), headers, ct);
+
+    /// <summary>Sends <paramref name="body"/> as it is: a file's bytes reach the server unchanged, invalid UTF-8 included, for it to judge.</summary>
+    public Task<(string? Body, int ExitCode)> SendBytesAsync(HttpMethod method, string path, byte[] body, string contentType, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(method, path);
-        if (json is not null) request.Content = new StringContent(json, Encoding.UTF8, contentType);
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType) { CharSet = "utf-8" };
+        return SendContentAsync(method, path, content, null, ct);
+    }
+
+    private async Task<(string? Body, int ExitCode)> SendContentAsync(HttpMethod method, string path, HttpContent? content,
+        IDictionary<string, string>? headers, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
         foreach (var (name, value) in headers ?? new Dictionary<string, string>())
             request.Headers.TryAddWithoutValidation(name, value);
         HttpResponseMessage response;
@@ -27,12 +41,12 @@ internal sealed class StrataClient(Uri server, string? token, TextWriter stdout,
         }
         catch (HttpRequestException e)
         {
-            await stderr.WriteLineAsync($"strata: cannot reach {server}: {e.Message}");
+            await stderr.WriteLineAsync($"strata: cannot reach {_shown}: {ServerUrl.Scrub(e.Message, server)}");
             return (null, ExitCodes.Unreachable);
         }
         catch (TaskCanceledException)
         {
-            await stderr.WriteLineAsync($"strata: {server} did not answer in time.");
+            await stderr.WriteLineAsync($"strata: {_shown} did not answer in time.");
             return (null, ExitCodes.Unreachable);
         }
         using (response)

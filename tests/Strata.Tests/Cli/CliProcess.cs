@@ -15,10 +15,27 @@ internal static class CliProcess
     /// <summary>When the tests run as root, the process under test runs as nobody, so that file permissions apply to it.</summary>
     public static bool AsNobody => !OperatingSystem.IsWindows() && Environment.IsPrivilegedProcess;
 
-    public static async Task<(int ExitCode, string Out, string Err)> RunAsync(string[] args, IDictionary<string, string>? environment = null,
-        string? umask = null, bool dropRoot = false)
+    public static Task<(int ExitCode, string Out, string Err)> RunAsync(string[] args, IDictionary<string, string>? environment = null,
+        string? umask = null, bool dropRoot = false) =>
+        WaitAsync(Info(args, environment, umask, dropRoot && AsNobody), args);
+
+    /// <summary>
+    /// Runs <paramref name="script"/> in <c>/bin/sh</c> with <c>"$@"</c> set to <c>strata</c> and <paramref name="args"/>,
+    /// so that a test can give strata bytes a .NET string cannot hold (<c>"$(printf 'caf\351')"</c>: Latin-1, not UTF-8).
+    /// </summary>
+    public static Task<(int ExitCode, string Out, string Err)> RunInShellAsync(string script, params string[] args)
     {
-        using var process = Process.Start(Info(args, environment, umask, dropRoot && AsNobody))!;
+        var strata = StrataProcess.StartInfo(args);
+        var shell = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var arg in (string[])["-c", script, "sh", strata.FileName, .. strata.ArgumentList]) shell.ArgumentList.Add(arg);
+        shell.Environment.Clear();
+        foreach (var (name, value) in strata.Environment) shell.Environment[name] = value;
+        return WaitAsync(shell, args);
+    }
+
+    private static async Task<(int ExitCode, string Out, string Err)> WaitAsync(ProcessStartInfo info, string[] args)
+    {
+        using var process = Process.Start(info)!;
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -83,7 +83,7 @@ public sealed class ServerProcessTests : IDisposable
     public async Task A_bad_definitions_file_stops_serve_with_exit_8_naming_file_and_line()
     {
         var file = _dir.Write("defs.yaml", "namespaces:\n  app:\n    settings:\n      port:\n        type: int\n        default: eighty\n");
-        var (code, _, stderr) = await StrataProcess.RunAsync("serve", "--urls", "http://127.0.0.1:0", "--data", _dir.Path, "--definitions", file);
+        var (code, _, stderr) = await StrataProcess.RunAsync("serve", "--urls", "http://127.0.0.1:0", "--data", _dir.File("data"), "--definitions", file);
         Assert.Equal(8, code);
         Assert.Contains($"{file}:6:", stderr);
         Assert.Contains("'eighty' is not an integer", stderr);

@@ -11,10 +11,11 @@ internal static class PrivateFiles
         | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute | UnixFileMode.SetGroup | UnixFileMode.SetUser;
 
     /// <summary>
-    /// Creates the folder as 0700, or restricts an existing one to its owner (a folder Strata is told to use is
-    /// Strata's). A shared folder (sticky bit, such as /tmp) or one this user cannot restrict is refused.
+    /// Creates the folder as 0700, or restricts an existing one to its owner when it is Strata's: empty, holding
+    /// the database, or holding nothing but files Strata makes (a leftover admin.token). Any other folder open to others (a home folder, /srv) is refused, not chmod'ed behind the user's back;
+    /// so are a shared folder (sticky bit, such as /tmp) and one this user cannot restrict.
     /// </summary>
-    public static void Folder(string folder)
+    public static void Folder(string folder, string databaseName)
     {
         try
         {
@@ -34,6 +35,9 @@ internal static class PrivateFiles
         if ((mode & OthersAndSpecial) == 0) return;
         if ((mode & UnixFileMode.StickyBit) != 0)
             throw new DataFolderException($"The data folder {folder} is shared with other users (mode {Octal(mode)}): give Strata a folder of its own.");
+        if (!IsStratas(folder, databaseName))
+            throw new DataFolderException($"The data folder {folder} is open to other users (mode {Octal(mode)}) and holds files that are not Strata's, so it is left as it is: "
+                + $"run `chmod 700 {folder}` if it should be private, or use an empty folder or one of Strata's own.");
         Restrict(folder, mode, $"The data folder {folder}");
     }
 
@@ -70,6 +74,20 @@ internal static class PrivateFiles
         catch (UnauthorizedAccessException e)
         {
             throw new DataFolderException($"{what} is open to other users (mode {Octal(mode)}) and this user cannot restrict it: run `chmod go= {path}` as its owner.", e);
+        }
+    }
+
+    private static bool IsStratas(string folder, string databaseName)
+    {
+        try
+        {
+            string[] own = [databaseName, databaseName + "-wal", databaseName + "-shm", databaseName + "-journal", Access.TokenService.BootstrapFileName];
+            return File.Exists(Path.Combine(folder, databaseName)) || Directory.EnumerateFileSystemEntries(folder).All(e => own.Contains(Path.GetFileName(e)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A folder this user cannot list is not one it may take over.
+            return false;
         }
     }
 

@@ -34,7 +34,7 @@ internal sealed class SqliteSettingsStore : ISettingsStore
     {
         _walRestartFrames = walRestartFrames;
         DatabasePath = Path.GetFullPath(databasePath);
-        PrivateFiles.Folder(Path.GetDirectoryName(DatabasePath)!);
+        PrivateFiles.Folder(Path.GetDirectoryName(DatabasePath)!, Path.GetFileName(DatabasePath));
         PrivateFiles.Database(DatabasePath);
         _connectionString = new SqliteConnectionStringBuilder
         {
