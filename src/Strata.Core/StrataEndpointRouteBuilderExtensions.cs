@@ -40,7 +40,9 @@ public static class StrataEndpointRouteBuilderExtensions
         var configStore = endpoints.MapConfigStore();
         if (limited) configStore.RequireRateLimiting(RequestLimits.Policy);
         configStore.AddEndpointFilter(headers).AddEndpointFilter(problems);
-        endpoints.MapOpenApi("/openapi/{documentName}.json");
+        // Open to anyone and costly to build: it shares the per-address budget of callers without a token.
+        var document = endpoints.MapOpenApi("/openapi/{documentName}.json");
+        if (limited) document.RequireRateLimiting(RequestLimits.Policy);
         return endpoints;
     }
 

@@ -36,7 +36,7 @@ internal static class AuditEndpoints
         long before;
         if (DurationParser.TryParse(text, out var age) && age > TimeSpan.Zero && age.TotalMilliseconds < engine.Now) before = engine.Now - (long)age.TotalMilliseconds;
         else if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)) before = time.ToUnixTimeMilliseconds();
-        else return Problems.BadRequest("before", "required", "'before' must be a time such as 2026-01-01T00:00:00Z or an age such as 90d.");
+        else return Problems.BadRequest("before", text.Length == 0 ? "required" : "type", "'before' must be a time such as 2026-01-01T00:00:00Z or an age such as 90d.");
         if (before > engine.Now) return Problems.BadRequest("before", "range", "'before' is in the future: a prune cannot remove events still to come.");
         var deleted = await engine.PruneAuditAsync(before, (through, count) => AuditTrail.Event(context, engine, "audit.prune", "ok",
             detail: new { before = SettingJson.Time(before), throughId = through, events = count }), context.RequestAborted).ConfigureAwait(false);

@@ -124,6 +124,8 @@ internal sealed class SettingsEngine : IAsyncDisposable
             changes.Add(normalized);
         }
         if (set.Changes.Count == 0) errors.Add(new("changes", "required", "At least one change is required."));
+        if (set.Comment?.Length > ChangeSetLimits.MaxCommentLength)
+            errors.Add(new("comment", "maxLength", $"The comment is {set.Comment.Length} characters long; the limit is {ChangeSetLimits.MaxCommentLength}."));
         if (set.Changes.Count > ChangeSetLimits.MaxChanges)
             errors.Add(new("changes", "maxItems", $"At most {ChangeSetLimits.MaxChanges} changes can be committed together."));
         if (errors.Count > 0) throw new SettingsValidationException(errors);

@@ -4,8 +4,9 @@ using Microsoft.Net.Http.Headers;
 namespace Strata.Http;
 
 /// <summary>
-/// ETags: a key's is its per-key version at the target scope (<c>"3"</c>, <c>"0"</c> when unset); a namespace's or a
-/// snapshot's is the global revision (<c>"r17"</c>).
+/// ETags: a key's is its per-key version at the target scope (<c>"3"</c>, <c>"0"</c> when unset); a snapshot's
+/// (<c>GET /config</c>) is the global revision (<c>"r17"</c>), and a namespace read's adds its scope chain and explain
+/// flag (<c>"r17-user:alice,global-x"</c>).
 /// </summary>
 internal static class Etag
 {

@@ -79,6 +79,8 @@ internal static class HistoryEndpoints
             return Problems.BadRequest("from", "required", "'from' must be a revision number.");
         if (!TryRevision(request, "to", current, out var to))
             return Problems.BadRequest("to", "type", "'to' must be a revision number.");
+        if (Math.Max(from.Value, to!.Value) > current)
+            return Problems.BadRequest(from.Value > current ? "from" : "to", "range", $"Revision {Math.Max(from.Value, to.Value)} is in the future; the current one is {current}.");
         var before = await engine.SnapshotAtAsync(ns, from.Value, request.HttpContext.RequestAborted).ConfigureAwait(false);
         var after = await engine.SnapshotAtAsync(ns, to!.Value, request.HttpContext.RequestAborted).ConfigureAwait(false);
         // A secret compared in clear would answer "is it still X?" to anyone who can write X: without reveal, every

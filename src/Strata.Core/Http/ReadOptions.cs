@@ -37,6 +37,8 @@ internal sealed record ReadOptions(Snapshot Snapshot, ScopeChain Chain, bool Exp
                 return (null, Problems.BadRequest("at", "type", "'at' must be a time such as 2026-11-22T10:00:00Z."));
             revision = await engine.Store.RevisionAtAsync(time, request.HttpContext.RequestAborted).ConfigureAwait(false);
         }
+        if (revision > snapshot.Revision && query.ContainsKey("asOf"))
+            return (null, Problems.BadRequest("asOf", "range", $"Revision {revision} is in the future; the current one is {snapshot.Revision}."));
         if (revision is { } past && past < snapshot.Revision)
             snapshot = await engine.SnapshotAtAsync(ns, past, request.HttpContext.RequestAborted).ConfigureAwait(false);
         return (new ReadOptions(snapshot, chain, explain, revision is not null, reveal), null);

@@ -177,7 +177,8 @@ internal static class RequestJson
             return Problems.BadRequest("body", "type", $"The body must be a JSON object with {string.Join(", ", allowed.Select(a => $"'{a}'"))}.");
         foreach (var property in body.EnumerateObject())
             if (!allowed.Contains(property.Name, StringComparer.Ordinal))
-                return Problems.BadRequest(property.Name, "unknownField", $"Unknown field '{property.Name}'; expected {string.Join(", ", allowed)}.");
+                return Problems.BadRequest(Naming.Names.Truncate(property.Name), "unknownField",
+                    $"Unknown field '{Naming.Names.Truncate(property.Name)}'; expected {string.Join(", ", allowed)}.");
         return null;
     }
 

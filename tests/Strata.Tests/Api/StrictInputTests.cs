@@ -186,6 +186,28 @@ public sealed class StrictInputTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotModified, (await _server.Http.SendAsync(request)).StatusCode);
     }
 
+    [Fact]
+    public async Task A_comment_longer_than_4096_characters_is_refused() =>
+        await AssertRefusedAsync(await _server.PutJsonAsync("api/v1/settings/typed/name", $$"""{"value": "after", "comment": "{{new string('c', 4097)}}"}"""), 400, "maxLength");
+
+    [Theory]
+    [InlineData("api/v1/settings/typed/_diff?from=0&to=99", "to")]
+    [InlineData("api/v1/settings/typed/_diff?from=99", "from")]
+    [InlineData("api/v1/settings/typed?asOf=99", "asOf")]
+    [InlineData("api/v1/settings/typed/name?asOf=99", "asOf")]
+    public async Task A_revision_in_the_future_is_refused_not_clamped(string path, string field)
+    {
+        var problem = await (await _server.Http.GetAsync(path)).AssertProblemAsync(400);
+        Assert.Equal((field, "range"), (problem.GetProperty("errors")[0].GetProperty("field").GetString(), problem.GetProperty("errors")[0].GetProperty("rule").GetString()));
+    }
+
+    [Fact]
+    public async Task An_unknown_field_is_named_in_the_problem_only_in_part()
+    {
+        var problem = await AssertRefusedAsync(await _server.PutJsonAsync("api/v1/settings/typed/name", $$"""{"value": "after", "{{new string('z', 500)}}": 1}"""), 400, "unknownField");
+        Assert.True(problem.GetRawText().Length < 1000);
+    }
+
     [Theory]
     [InlineData("36501d")]
     [InlineData("99999999999d")]

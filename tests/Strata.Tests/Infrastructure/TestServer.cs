@@ -55,7 +55,10 @@ public sealed class TestServer : IAsyncDisposable
         });
         await app.StartAsync();
         var address = new Uri(ServerHost.Addresses(app).Single());
-        return new TestServer(app, dir, owns, address);
+        var server = new TestServer(app, dir, owns, address);
+        // Read before any test traffic: a test that spends the per-address budget must not leave the check without its document.
+        await server.Contract.Value;
+        return server;
     }
 
     public async Task<long> RevisionAsync()

@@ -220,6 +220,8 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
                             Description = "The document.",
                             Content = new Dictionary<string, OpenApiMediaType> { [OperationContractExtensions.Json] = Media("OpenApiDocument", document) },
                         },
+                        // Anyone may ask, within the per-address budget of callers without a token.
+                        ["429"] = new OpenApiResponseReference(FailureName(429), document),
                     },
                 },
             },
