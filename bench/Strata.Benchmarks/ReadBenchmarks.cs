@@ -1,6 +1,5 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.Logging.Abstractions;
 using Strata;
 using Strata.Engine;
 using Strata.Storage.Sqlite;
@@ -21,7 +20,7 @@ public class ReadBenchmarks
         var options = new StrataOptions { DataDirectory = _dir }
             .Define(new SettingDefinition { Namespace = "bench", Key = "max_connections", Type = SettingType.Int, Default = 100 })
             .Define(new SettingDefinition { Namespace = "bench", Key = "mode", Type = SettingType.String, Default = "fast" });
-        _engine = new SettingsEngine(options, new SqliteSettingsStore(Path.Combine(_dir, "strata.db")), TimeProvider.System, NullLogger<SettingsEngine>.Instance);
+        _engine = EngineServices.Create(options, new SqliteSettingsStore(Path.Combine(_dir, "strata.db")), TimeProvider.System);
         _engine.StartAsync().GetAwaiter().GetResult();
         // 1,000 other keys in the namespace so lookups are not against a toy dictionary.
         var filler = Enumerable.Range(0, 1000).Select(i => new Change("bench", $"filler{i}", "global", JsonSerializer.SerializeToElement(i))).ToList();

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.Logging.Abstractions;
 using Strata;
 using Strata.Engine;
 using Strata.Storage.Sqlite;
@@ -27,8 +26,8 @@ public class WriteBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _engine = new SettingsEngine(new StrataOptions { DataDirectory = _dir }, new SqliteSettingsStore(Path.Combine(_dir, "strata.db")),
-            TimeProvider.System, NullLogger<SettingsEngine>.Instance);
+        _engine = EngineServices.Create(new StrataOptions { DataDirectory = _dir }, new SqliteSettingsStore(Path.Combine(_dir, "strata.db")),
+            TimeProvider.System);
         _engine.StartAsync().GetAwaiter().GetResult();
     }
 

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Strata.Access;
 using Strata.Engine;
@@ -24,14 +22,10 @@ public static class StrataServiceCollectionExtensions
     {
         var options = services.AddOptions<StrataOptions>();
         if (configure is not null) options.Configure(configure);
-        // The host's clock if it has one (a test's fake clock, say): never replaced.
-        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ISettingsStore>(sp =>
             new SqliteSettingsStore(Path.Combine(sp.GetRequiredService<IOptions<StrataOptions>>().Value.DataDirectory, "strata.db")));
-        services.AddSingleton(sp => new SettingsEngine(
-            sp.GetRequiredService<IOptions<StrataOptions>>().Value, sp.GetRequiredService<ISettingsStore>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SettingsEngine>>()));
-        services.AddSingleton(sp => new StrataSettings(sp.GetRequiredService<SettingsEngine>()));
+        // The host's clock if it has one (a test's fake clock, say) is kept: the engine only adds the system clock when none is there.
+        services.AddStrataEngine();
         services.AddHostedService<StrataHostedService>();
         var limits = new StrataRateLimitOptions();
         services.AddSingleton(limits);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Strata.Access;
 using Strata.Audit;
 using Strata.Naming;
@@ -22,26 +23,22 @@ internal sealed class SettingsEngine : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly string? _adminToken;
     private CommitPipeline? _pipeline;
+    private int _disposed;
 
-    public SettingsEngine(StrataOptions options, ISettingsStore store, TimeProvider time, ILogger<SettingsEngine> logger)
+    public SettingsEngine(IOptions<StrataOptions> options, ISettingsStore store, DefinitionRegistry registry, Resolver resolver, SecretKeeper secrets,
+        TokenService tokens, ChangeFeed feed, DeniedRequestLog denials, StrataEnvironment environment, TimeProvider time, ILogger<SettingsEngine> logger)
     {
-        Options = options;
+        Options = options.Value;
         Store = store;
+        Registry = registry;
+        Resolver = resolver;
+        Secrets = secrets;
+        Tokens = tokens;
+        Feed = feed;
+        Denials = denials;
+        _adminToken = environment[TokenService.AdminTokenVariable];
         _time = time;
         _logger = logger;
-        Registry = DefinitionRegistry.Build(options.Namespaces, options.Definitions, options.DefinitionsFile);
-        // Read once: the environment layer, the master key and the bootstrap admin token all come from here.
-        var variables = options.EnvironmentVariables ?? Environment.GetEnvironmentVariables();
-        var environment = new EnvironmentLayer(Registry, options.EnvironmentPrefix, variables);
-        var order = options.LayerOrder is { Count: > 0 } configured ? configured.ToArray() : [.. StrataOptions.DefaultLayerOrder];
-        if (order.Distinct().Count() != order.Length)
-            throw new DefinitionException($"LayerOrder names a layer twice: {string.Join(", ", order)}.");
-        Resolver = new Resolver(Registry, environment, order);
-        var master = MasterKey.Load(variables[MasterKey.Variable] as string, options.MasterKeyFile);
-        Secrets = new SecretKeeper(store, Registry, master, options.KeyRotationBatchSize, [.. options.Declassify ?? []], time, logger);
-        Tokens = new TokenService(store, [.. options.AnonymousGrants ?? []], time, logger);
-        _adminToken = variables[TokenService.AdminTokenVariable] as string;
-        Denials = new DeniedRequestLog(events => AuditAsync([.. events]), time, logger);
         foreach (var setting in Registry.All)
             setting.StaticResolution = Resolver.Resolve(setting.Namespace, setting.Key, null, ScopeChain.GlobalOnly, explain: false);
     }
@@ -50,7 +47,7 @@ internal sealed class SettingsEngine : IAsyncDisposable
     public ISettingsStore Store { get; }
     public DefinitionRegistry Registry { get; }
     public Resolver Resolver { get; }
-    public ChangeFeed Feed { get; } = new();
+    public ChangeFeed Feed { get; }
     public SecretKeeper Secrets { get; }
     public TokenService Tokens { get; }
     public DeniedRequestLog Denials { get; }
@@ -166,8 +163,13 @@ internal sealed class SettingsEngine : IAsyncDisposable
     public async Task<IReadOnlyList<ChangeRecord>> HistoryAsync(HistoryQuery query, CancellationToken ct = default) =>
         (await Store.HistoryAsync(query, ct).ConfigureAwait(false)).Select(Secrets.TryOpen).ToList();
 
+    /// <summary>
+    /// Stops in order: refusal summaries and token times are written through the commit loop before it drains, then
+    /// the store closes. Once only: the host stops the engine, and the container that built it disposes it again.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         if (_pipeline is not null) await Denials.DisposeAsync().ConfigureAwait(false);
         await Secrets.DisposeAsync().ConfigureAwait(false);
         await Tokens.DisposeAsync().ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Strata.Engine;
 using Strata.Storage;
 using Strata.Storage.Sqlite;
@@ -56,7 +55,7 @@ public sealed class CommitPipelineTests : IDisposable
         var options = new StrataOptions { DataDirectory = _dir.Path, EnvironmentVariables = new System.Collections.Hashtable() };
         configure?.Invoke(options);
         var store = new ObservedStore(new SqliteSettingsStore(_dir.File("strata.db")));
-        var engine = new SettingsEngine(options, store, clock ?? TimeProvider.System, NullLogger<SettingsEngine>.Instance);
+        var engine = EngineServices.Create(options, store, clock ?? TimeProvider.System);
         await engine.StartAsync();
         return (engine, store);
     }

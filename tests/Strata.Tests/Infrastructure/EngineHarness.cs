@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
 using Strata.Engine;
 using Strata.Storage.Sqlite;
 
@@ -30,7 +29,7 @@ public sealed class EngineHarness : IAsyncDisposable
         dir ??= new TempDirectory();
         var options = new StrataOptions { DataDirectory = dir.Path, EnvironmentVariables = environment ?? new Hashtable() };
         configure?.Invoke(options);
-        var engine = new SettingsEngine(options, new SqliteSettingsStore(Path.Combine(dir.Path, "strata.db")), TimeProvider.System, NullLogger<SettingsEngine>.Instance);
+        var engine = EngineServices.Create(options, new SqliteSettingsStore(Path.Combine(dir.Path, "strata.db")), TimeProvider.System);
         try
         {
             await engine.StartAsync();
