@@ -17,7 +17,7 @@ internal static class CliProcess
 
     public static Task<(int ExitCode, string Out, string Err)> RunAsync(string[] args, IDictionary<string, string>? environment = null,
         string? umask = null, bool dropRoot = false) =>
-        WaitAsync(Info(args, environment, umask, dropRoot && AsNobody), args);
+        StrataProcess.RunToEndAsync(Info(args, environment, umask, dropRoot && AsNobody), args);
 
     /// <summary>
     /// Runs <paramref name="script"/> in <c>/bin/sh</c> with <c>"$@"</c> set to <c>strata</c> and <paramref name="args"/>,
@@ -30,26 +30,7 @@ internal static class CliProcess
         foreach (var arg in (string[])["-c", script, "sh", strata.FileName, .. strata.ArgumentList]) shell.ArgumentList.Add(arg);
         shell.Environment.Clear();
         foreach (var (name, value) in strata.Environment) shell.Environment[name] = value;
-        return WaitAsync(shell, args);
-    }
-
-    private static async Task<(int ExitCode, string Out, string Err)> WaitAsync(ProcessStartInfo info, string[] args)
-    {
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"strata {string.Join(' ', args)} did not finish in 60 s.");
-        }
-        return (process.ExitCode, await stdout, await stderr);
+        return StrataProcess.RunToEndAsync(shell, args);
     }
 
     /// <summary>Starts <c>strata serve</c> on 127.0.0.1, port 0, and waits (at most 60 s) for the line that says where it listens.</summary>

@@ -26,9 +26,12 @@ public static class StrataProcess
     }
 
     /// <summary>Runs a command to completion (at most 60 s) and returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Out, string Err)> RunAsync(params string[] args)
+    public static Task<(int ExitCode, string Out, string Err)> RunAsync(params string[] args) => RunToEndAsync(StartInfo(args), args);
+
+    /// <summary>Runs a prepared process to completion (at most 60 s), its input closed, and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Out, string Err)> RunToEndAsync(ProcessStartInfo info, string[] args)
     {
-        using var process = Process.Start(StartInfo(args))!;
+        using var process = Process.Start(info)!;
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
