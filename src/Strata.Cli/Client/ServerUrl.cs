@@ -6,10 +6,11 @@ internal static class ServerUrl
     /// <summary>Redacts the userinfo of <paramref name="url"/>, parsed or not (a URL that is not one can still carry a password).</summary>
     public static string Redact(string url)
     {
+        // The last '@' ends any userinfo, whatever a password holds ('/', '?', '#' included); redacting a path's '@' too
+        // costs only some of the message.
         var start = url.IndexOf("://", StringComparison.Ordinal) is var scheme and >= 0 ? scheme + 3 : 0;
-        var end = url.IndexOfAny(['/', '?', '#'], start) is var path and >= 0 ? path : url.Length;
-        var at = url.AsSpan(start, end - start).LastIndexOf('@');
-        return at < 0 ? url : string.Concat(url.AsSpan(0, start), "***", url.AsSpan(start + at));
+        var at = url.LastIndexOf('@');
+        return at < start ? url : string.Concat(url.AsSpan(0, start), "***", url.AsSpan(at));
     }
 
     /// <summary>Removes <paramref name="server"/>'s userinfo from a message of the HTTP stack, in case it quotes it.</summary>

@@ -134,7 +134,8 @@ internal static class ConfigStoreEndpoints
 
     private static async Task<IResult> Patch(HttpContext context, SettingsEngine engine)
     {
-        var (body, problem) = await RequestJson.ReadAsync(context, engine.Options).ConfigureAwait(false);
+        // A value sits one level deeper here ("updates") than in a v1 PUT body's "value".
+        var (body, problem) = await RequestJson.ReadAsync(context, engine.Options, extraDepth: 1).ConfigureAwait(false);
         if (problem is not null) return problem;
         if (RequestJson.CheckObject(body, "updates", "comment") is { } shape) return shape;
         if (!body.TryGetProperty("updates", out var updates) || updates.ValueKind != JsonValueKind.Object)

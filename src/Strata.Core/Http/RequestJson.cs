@@ -77,9 +77,8 @@ internal static class RequestJson
                 && !(media.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && media.EndsWith("+json", StringComparison.OrdinalIgnoreCase)))
                 return false;
             // The body is read as UTF-8, as RFC 8259 says JSON is: a body declared in another charset is not read as something it is not.
-            if (parsed.Charset.HasValue && !parsed.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
-                && !parsed.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
-                return false;
+            var charset = Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(parsed.Charset);
+            if (charset.HasValue && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)) return false;
         }
         return true;
     }

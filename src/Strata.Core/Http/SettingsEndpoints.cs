@@ -186,7 +186,8 @@ internal static class SettingsEndpoints
 
     private static async Task<IResult> Patch(HttpContext context, SettingsEngine engine)
     {
-        var (body, problem) = await RequestJson.ReadAsync(context, engine.Options).ConfigureAwait(false);
+        // A value sits two levels deeper here ("changes", its item) than in a PUT body, and may be as deep as there.
+        var (body, problem) = await RequestJson.ReadAsync(context, engine.Options, extraDepth: 2).ConfigureAwait(false);
         if (problem is not null) return problem;
         if (RequestJson.CheckObject(body, "changes", "comment") is { } shape) return shape;
         var comment = RequestJson.OptionalString(body, "comment", out problem);

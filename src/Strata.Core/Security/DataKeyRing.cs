@@ -54,7 +54,7 @@ internal sealed class DataKeyRing
         if (!IsProtected(text)) return text;
         var where = $"{ns}/{key}@{scope}";
         if (text.StartsWith(Damaged, StringComparison.Ordinal))
-            throw new SecretException($"The stored secret of {where} (version {version}) was already damaged when it was upgraded to version-bound encryption; restore it from a backup or write it again.");
+            throw new SecretException($"The stored secret of {where} (version {version}) was found damaged when it was re-sealed (an upgrade or a key rotation); restore it from a backup or write it again.");
         if (!text.StartsWith(Current, StringComparison.Ordinal))
             throw new SecretException($"The stored secret of {where} (version {version}) is in an envelope format this version does not read.");
         return Open(text.AsSpan(Current.Length), where, version, AssociatedData(ns, key, scope, version));
@@ -81,8 +81,18 @@ internal sealed class DataKeyRing
         return Protect(ns, key, scope, version, json);
     }
 
-    /// <summary>A legacy envelope that could not be opened when it was upgraded; never readable.</summary>
+    /// <summary>An envelope that could not be opened when it was re-sealed (an upgrade or a rotation); never readable.</summary>
     public const string Damaged = "$enc:0:";
+
+    /// <summary>
+    /// An envelope re-sealed under the active key (a rotation). One that cannot be opened (altered) is marked
+    /// <see cref="Damaged"/> instead: reads go on reporting it unreadable, and the old key can still retire.
+    /// </summary>
+    public string Reseal(string ns, string key, string scope, long version, string text)
+    {
+        try { return Protect(ns, key, scope, version, Unprotect(ns, key, scope, version, text)); }
+        catch (SecretException) { return Damaged + text[AnyEnvelope.Length..]; }
+    }
 
     /// <summary>The data key an envelope is sealed with; null for plain JSON.</summary>
     public static string? KeyIdOf(string text)

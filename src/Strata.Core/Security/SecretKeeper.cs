@@ -179,9 +179,8 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
                     {
                         ct.ThrowIfCancellationRequested();
                         var prefix = DataKeyRing.EnvelopePrefix(key.Id);
-                        var n = await _exclusive(async () => await _store.ReencryptAsync(prefix,
-                            (ns, k, scope, version, text) => _ring.Protect(ns, k, scope, version, _ring.Unprotect(ns, k, scope, version, text)),
-                            _batchSize, ct).ConfigureAwait(false)).ConfigureAwait(false);
+                        var n = await _exclusive(async () => await _store.ReencryptAsync(prefix, _ring.Reseal, _batchSize, ct).ConfigureAwait(false))
+                            .ConfigureAwait(false);
                         moved += n;
                         if (n > 0) continue;
                         // Counted on the commit loop too: every batch sealed before the switch has committed by then.
@@ -222,7 +221,11 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
             _ring.Remove(key.Id);
         }
         LogEnvelopesUpgraded(_logger, upgraded);
+        if (await _store.CountEncryptedAsync(DataKeyRing.Damaged, ct).ConfigureAwait(false) is var damaged and > 0) LogDamaged(_logger, damaged);
     }
+
+    [LoggerMessage(EventId = 206, Level = LogLevel.Warning, Message = "{Count} stored record(s) hold a secret that could not be decrypted; their history shows them unreadable")]
+    private static partial void LogDamaged(ILogger logger, long count);
 
     private async Task ReconcileWithDefinitionsAsync(CancellationToken ct)
     {
@@ -247,17 +250,17 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
 
         foreach (var (ns, key) in sealedKeys.Where(k => declassify.Contains(k)))
         {
-            var n = await _store.RewriteKeyHistoryAsync(ns, key, _ring.Unprotect, ct).ConfigureAwait(false);
+            var n = await _store.RewriteKeyHistoryAsync(ns, key, _ring.Unprotect, ct: ct).ConfigureAwait(false);
             LogDeclassified(_logger, ns, key, n);
             _startupEvents.Add(StartupEvent("secret.declassify", ns, key, n));
         }
         foreach (var setting in _registry.All.Where(s => s.Sensitive))
         {
+            // The log recorded its values while they were plain: masked in the same transaction.
             var n = await _store.RewriteKeyHistoryAsync(setting.Namespace, setting.Key,
-                (ns, key, scope, version, text) => DataKeyRing.IsProtected(text) ? text : _ring.Protect(ns, key, scope, version, text), ct).ConfigureAwait(false);
+                (ns, key, scope, version, text) => DataKeyRing.IsProtected(text) ? text : _ring.Protect(ns, key, scope, version, text),
+                maskAudit: true, ct).ConfigureAwait(false);
             if (n == 0) continue;
-            // The log recorded its values while they were plain; they must not stay readable there either.
-            await _store.MaskAuditValuesAsync(setting.Namespace, setting.Key, ct).ConfigureAwait(false);
             LogClassified(_logger, setting.Namespace, setting.Key, n);
             _startupEvents.Add(StartupEvent("secret.classify", setting.Namespace, setting.Key, n));
         }

@@ -55,20 +55,16 @@ internal interface ISettingsStore : IAsyncDisposable
 
     /// <summary>
     /// Passes every value of one key's history (all scopes) through <paramref name="rewrite"/> and stores what changed,
-    /// in one transaction; returns how many records changed.
+    /// in one transaction; returns how many records changed. With <paramref name="maskAudit"/>, when any did, the same
+    /// transaction masks the old and new values in that key's change audit events (a setting that became sensitive:
+    /// neither copy of its earlier values may stay readable, even after a crash between the two).
     /// </summary>
-    Task<int> RewriteKeyHistoryAsync(string ns, string key, SecretRewriter rewrite, CancellationToken ct = default);
+    Task<int> RewriteKeyHistoryAsync(string ns, string key, SecretRewriter rewrite, bool maskAudit = false, CancellationToken ct = default);
 
     Task<IReadOnlyList<TokenRecord>> TokensAsync(CancellationToken ct = default);
 
     /// <summary>Inserts or updates tokens (creation, revocation, last-used times), in one transaction.</summary>
     Task SaveTokensAsync(IReadOnlyList<TokenRecord> tokens, CancellationToken ct = default);
-
-    /// <summary>
-    /// Replaces the old and new values in the audit details of one key's changes with the mask (a setting that became
-    /// sensitive: its earlier values must not stay readable in the log); returns how many events changed.
-    /// </summary>
-    Task<int> MaskAuditValuesAsync(string ns, string key, CancellationToken ct = default);
 
     /// <summary>How many records (current values and history) hold a value starting with <paramref name="envelopePrefix"/>.</summary>
     Task<long> CountEncryptedAsync(string envelopePrefix, CancellationToken ct = default);

@@ -16,7 +16,8 @@ internal static class YamlBody
     public static bool IsYamlContentType(string? contentType) =>
         Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed)
         && MediaTypes.Any(m => parsed.MediaType.Equals(m, StringComparison.OrdinalIgnoreCase))
-        && (!parsed.Charset.HasValue || parsed.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
+        && Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(parsed.Charset) is var charset
+        && (!charset.HasValue || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -31,7 +32,8 @@ internal static class YamlBody
         string text;
         try
         {
-            using var reader = new StreamReader(context.Request.Body, StrictUtf8);
+            // No byte-order-mark sniffing: a UTF-16 body is not UTF-8, whatever its first bytes say.
+            using var reader = new StreamReader(context.Request.Body, StrictUtf8, detectEncodingFromByteOrderMarks: false);
             var chars = new char[limit + 1];
             var read = await reader.ReadBlockAsync(chars, context.RequestAborted).ConfigureAwait(false);
             if (read > limit) return (default, Problems.TooLarge(limit));

@@ -36,8 +36,8 @@ public sealed class CommitPipelineTests : IDisposable
         public Task<int> ReencryptAsync(string prefix, SecretRewriter rewrite, int batch, CancellationToken ct = default) => inner.ReencryptAsync(prefix, rewrite, batch, ct);
         public Task<long> CountEncryptedAsync(string prefix, CancellationToken ct = default) => inner.CountEncryptedAsync(prefix, ct);
         public Task<IReadOnlyList<(string Namespace, string Key)>> SealedKeysAsync(CancellationToken ct = default) => inner.SealedKeysAsync(ct);
-        public Task<int> MaskAuditValuesAsync(string ns, string key, CancellationToken ct = default) => inner.MaskAuditValuesAsync(ns, key, ct);
-        public Task<int> RewriteKeyHistoryAsync(string ns, string key, SecretRewriter rewrite, CancellationToken ct = default) => inner.RewriteKeyHistoryAsync(ns, key, rewrite, ct);
+        public Task<int> RewriteKeyHistoryAsync(string ns, string key, SecretRewriter rewrite, bool maskAudit = false, CancellationToken ct = default) =>
+            inner.RewriteKeyHistoryAsync(ns, key, rewrite, maskAudit, ct);
         public Task<IReadOnlyList<TokenRecord>> TokensAsync(CancellationToken ct = default) => inner.TokensAsync(ct);
         public Task SaveTokensAsync(IReadOnlyList<TokenRecord> tokens, CancellationToken ct = default) => inner.SaveTokensAsync(tokens, ct);
         public ValueTask DisposeAsync() => inner.DisposeAsync();

@@ -238,6 +238,34 @@ public sealed class EncryptionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_tampered_record_does_not_stop_a_rotation_from_retiring_the_old_key()
+    {
+        string old;
+        await using (var h = await StartAsync(_master))
+        {
+            await h.SetAsync("billing", "api_key", "v1");
+            await h.SetAsync("billing", "api_key", "v2");
+            old = h.Engine.Secrets.ActiveKeyId!;
+        }
+        var envelope = StoredTexts("SELECT new_value FROM history WHERE revision = 1").Single();
+        var bytes = Convert.FromBase64String(envelope[(envelope.LastIndexOf(':') + 1)..]);
+        bytes[20] ^= 0x80;
+        Execute($"UPDATE history SET new_value = '{envelope[..(envelope.LastIndexOf(':') + 1)]}{Convert.ToBase64String(bytes)}' WHERE revision = 1");
+
+        await using (var h = await StartAsync(_master))
+        {
+            await h.Engine.Secrets.RotateAsync();
+            await h.Engine.Secrets.Rotation;
+
+            Assert.Equal(DataKeyRecord.Retired, (await h.Engine.Store.DataKeysAsync()).Single(k => k.Id == old).State);
+            Assert.Equal("v2", h.Engine.Get("billing", "api_key")!.As<string>());
+            var history = await h.Engine.HistoryAsync(new HistoryQuery("billing", "api_key"));
+            Assert.Null(history[0].Unreadable);
+            Assert.NotNull(history[1].Unreadable);
+        }
+    }
+
+    [Fact]
     public async Task Rotation_re_encrypts_every_secret_and_retires_the_old_key()
     {
         await using (var h = await StartAsync(_master, o => o.KeyRotationBatchSize = 3))

@@ -171,7 +171,7 @@ public sealed class FailClosedSecretsTests : IDisposable
             Assert.Equal("second", h.Engine.Get("billing", "api_key")!.As<string>());
             var history = await h.Engine.HistoryAsync(new HistoryQuery("billing", "api_key"));
             Assert.Null(history[0].Unreadable);
-            Assert.Contains("already damaged", history[1].Unreadable);
+            Assert.Contains("found damaged", history[1].Unreadable);
             Assert.Equal(2, (await h.Engine.Store.DataKeysAsync()).Count(k => k.State != DataKeyRecord.Retired) + 1);
         }
         // A second start has nothing left to upgrade and makes no new key.

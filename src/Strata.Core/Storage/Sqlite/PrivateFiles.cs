@@ -82,7 +82,8 @@ internal static class PrivateFiles
         try
         {
             string[] own = [databaseName, databaseName + "-wal", databaseName + "-shm", databaseName + "-journal", Access.TokenService.BootstrapFileName];
-            return File.Exists(Path.Combine(folder, databaseName)) || Directory.EnumerateFileSystemEntries(folder).All(e => own.Contains(Path.GetFileName(e)));
+            // Every entry must be one of Strata's: a file that happens to be named like the database proves nothing.
+            return Directory.EnumerateFileSystemEntries(folder).All(e => own.Contains(Path.GetFileName(e)));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

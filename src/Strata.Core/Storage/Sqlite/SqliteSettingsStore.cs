@@ -316,7 +316,7 @@ internal sealed class SqliteSettingsStore : ISettingsStore
                 r => (r.GetString(0), r.GetString(1)));
         }));
 
-    public Task<int> RewriteKeyHistoryAsync(string ns, string key, SecretRewriter rewrite, CancellationToken ct = default) =>
+    public Task<int> RewriteKeyHistoryAsync(string ns, string key, SecretRewriter rewrite, bool maskAudit = false, CancellationToken ct = default) =>
         Task.FromResult(Guarded(() =>
         {
             using var connection = OpenForRewrite();
@@ -331,17 +331,16 @@ internal sealed class SqliteSettingsStore : ISettingsStore
                 p => { p.AddWithValue("$ns", ns); p.AddWithValue("$key", key); },
                 ReadValues, tx);
             var changed = rows.Count(row => Rewrite(connection, tx, row, rewrite));
+            if (changed > 0 && maskAudit) MaskAuditValues(connection, tx, ns, key);
             tx.Commit();
             return changed;
         }));
 
-    public Task<int> MaskAuditValuesAsync(string ns, string key, CancellationToken ct = default) => Task.FromResult(Guarded(() =>
+    /// <summary>Replaces the old and new values in the audit details of one key's changes with the mask; a JSON null (an absent value) stays null.</summary>
+    private static void MaskAuditValues(SqliteConnection connection, SqliteTransaction tx, string ns, string key)
     {
-        using var connection = OpenForRewrite();
-        using var tx = connection.BeginTransaction(deferred: false);
         using var mask = connection.CreateCommand();
         mask.Transaction = tx;
-        // A JSON null (a value that was absent) stays null: only values become the mask.
         mask.CommandText = """
             UPDATE audit SET detail = json_set(detail,
                 '$.old', CASE WHEN json_type(detail, '$.old') IN ('null') OR json_type(detail, '$.old') IS NULL THEN json('null') ELSE $mask END,
@@ -353,10 +352,8 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         mask.Parameters.AddWithValue("$ns", ns);
         mask.Parameters.AddWithValue("$key", key);
         mask.Parameters.AddWithValue("$mask", Registry.SensitiveValue.Mask);
-        var changed = mask.ExecuteNonQuery();
-        tx.Commit();
-        return changed;
-    }));
+        mask.ExecuteNonQuery();
+    }
 
     public Task<long> CountEncryptedAsync(string envelopePrefix, CancellationToken ct = default) => Task.FromResult(Guarded(() =>
     {
