@@ -43,7 +43,12 @@ internal sealed class BoundedYamlReader
                 {
                     case DocumentStart start when ++documents > 1:
                         throw new YamlLimitException("yaml", "The YAML holds more than one document; send one", start.Start);
-                    // Typed by its look only when plain and not tagged !!str: `limit: !!str 5` is the string "5".
+                    // Typed by its look only when plain and not tagged !!str: `limit: !!str 5` is the string "5". Any other
+                    // tag would ask for a conversion that is not made, so it is refused rather than ignored.
+                    case Scalar s when !s.Tag.IsEmpty && !IsStrTag(s):
+                        throw new YamlLimitException("yaml", $"The tag {Naming.Names.Truncate(s.Tag.Value)} is not supported: plain values are typed by their look, and !!str makes a string", s.Start);
+                    case NodeEvent n and (SequenceStart or MappingStart) when !n.Tag.IsEmpty && n.Tag.Value is not ("tag:yaml.org,2002:seq" or "tag:yaml.org,2002:map"):
+                        throw new YamlLimitException("yaml", $"The tag {Naming.Names.Truncate(n.Tag.Value)} is not supported on a mapping or sequence", n.Start);
                     case Scalar s: reader.Emit(new Item(Kind.Scalar, s.Value, s.Style == ScalarStyle.Plain && !IsStrTag(s)), s.Start, AnchorOf(s)); break;
                     case SequenceStart s: reader.Emit(new Item(Kind.SequenceStart), s.Start, AnchorOf(s)); break;
                     case MappingStart m: reader.Emit(new Item(Kind.MappingStart), m.Start, AnchorOf(m)); break;

@@ -171,6 +171,14 @@ public sealed class YamlLimitTests
     public void A_scalar_tagged_str_stays_a_string_whatever_it_looks_like() =>
         Assert.Equal("""{"a":"5","b":"true","c":5}""", Json("a: !!str 5\nb: !!str true\nc: 5\n"));
 
+    [Theory]
+    [InlineData("a: !!int \"7\"\n")]
+    [InlineData("a: !!binary aGk=\n")]
+    [InlineData("a: !custom x\n")]
+    [InlineData("a: !!set {x}\n")]
+    public void A_tag_that_would_need_a_conversion_is_refused_not_ignored(string yaml) =>
+        Assert.Equal("yaml", Refused(yaml).Rule);
+
     [Fact]
     public void A_number_in_json_s_own_spelling_is_kept_exactly_as_written()
     {
