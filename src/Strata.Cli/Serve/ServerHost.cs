@@ -17,7 +17,9 @@ internal static class ServerHost
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArgs });
         var urls = settings.Urls ?? builder.Configuration["urls"];
-        builder.WebHost.UseUrls(string.IsNullOrWhiteSpace(urls) ? DefaultUrl : urls);
+        urls = string.IsNullOrWhiteSpace(urls) ? DefaultUrl : urls;
+        ListenAddresses.Check(urls);
+        builder.WebHost.UseUrls(urls);
 
         // Per-request framework logs would drown the service's own; warnings and errors still show.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

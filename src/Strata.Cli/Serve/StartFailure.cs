@@ -17,7 +17,7 @@ internal static partial class StartFailure
         return e switch
         {
             DefinitionException or SecretException => (e.Message, ExitCodes.Config),
-            DataFolderException => (e.Message, ExitCodes.CannotStart),
+            DataFolderException or ListenAddressException => (e.Message, ExitCodes.CannotStart),
             _ when Find<AddressInUseException>(e) is not null =>
                 ($"cannot listen on {listen}: the address is already in use. Stop what uses it, or pass another address with --urls.", ExitCodes.CannotStart),
             _ when Find<SocketException>(e) is { } socket =>

@@ -64,6 +64,22 @@ public sealed class ReviewRegressionTests
         Assert.Equal(HttpStatusCode.Created, (await server.Http.PutAsync("api/v1/settings/app/k", content)).StatusCode);
     }
 
+    [Theory]
+    [InlineData("http://256.1.1.1:5399")]
+    [InlineData("http://my-typo-host:5399")]
+    public async Task A_listen_host_that_would_mean_every_interface_is_refused(string url)
+    {
+        using var dir = new TempDirectory();
+        var data = dir.File("data");
+
+        var (code, _, err) = await StrataProcess.RunAsync("serve", "--urls", url, "--data", data);
+
+        Assert.Equal(9, code);
+        Assert.Contains("neither an IP address nor localhost", err);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.False(Directory.Exists(data));
+    }
+
     [Fact]
     public async Task A_cli_import_over_the_server_s_limit_is_a_413_with_exit_4_not_a_broken_connection()
     {
