@@ -243,9 +243,11 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
     /// <summary>Whether a change does anything: a reset only of a live override; a write always, unless skipping unchanged values.</summary>
     private bool Changes(Change c, bool skipUnchanged, Snapshot snapshot, Dictionary<(string, string), KeyState> working)
     {
+        // A plain write needs no look at the current value: this runs on the single commit thread, for every change.
+        if (c.Value is not null && !skipUnchanged) return true;
         var current = Current(c, snapshot, working);
         if (c.Value is null) return current is { IsLive: true };
-        return !skipUnchanged || current is not { IsLive: true } || current.Json != c.Json || _isSensitive(c.Namespace, c.Key);
+        return current is not { IsLive: true } || current.Json != c.Json || _isSensitive(c.Namespace, c.Key);
     }
 
     private static StoredValue? Current(Change c, Snapshot snapshot, Dictionary<(string, string), KeyState> working) =>

@@ -68,6 +68,10 @@ internal static class RequestJson
     public static bool IsJsonContentType(string? contentType)
     {
         if (string.IsNullOrWhiteSpace(contentType)) return true;
+        // What nearly every client sends, checked without parsing (this runs on every write).
+        if (contentType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || contentType.Equals("application/json; charset=utf-8", StringComparison.OrdinalIgnoreCase))
+            return true;
         // A header sent twice arrives joined by commas (curl -H given twice): each must say JSON.
         foreach (var part in contentType.Split(','))
         {
