@@ -94,15 +94,6 @@ internal sealed class DataKeyRing
         catch (SecretException) { return Damaged + text[AnyEnvelope.Length..]; }
     }
 
-    /// <summary>The data key an envelope is sealed with; null for plain JSON.</summary>
-    public static string? KeyIdOf(string text)
-    {
-        if (!text.StartsWith(AnyEnvelope, StringComparison.Ordinal) || text.Length < Current.Length) return null;
-        var rest = text.AsSpan(Current.Length);
-        var colon = rest.IndexOf(':');
-        return colon <= 0 ? null : rest[..colon].ToString();
-    }
-
     public static string NewKeyId() => "k" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
 
     public static string Wrap(MasterKey master, string id, byte[] dataKey) =>
