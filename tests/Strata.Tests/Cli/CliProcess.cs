@@ -34,23 +34,8 @@ internal static class CliProcess
     }
 
     /// <summary>Starts <c>strata serve</c> on 127.0.0.1, port 0, and waits (at most 60 s) for the line that says where it listens.</summary>
-    public static async Task<(Process Process, Uri Address, StringBuilder Output)> ServeAsync(string dataDirectory, string umask)
-    {
-        var process = Process.Start(Info(["serve", "--urls", "http://127.0.0.1:0", "--data", dataDirectory], null, umask, asNobody: false))!;
-        var output = new StringBuilder();
-        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null) { listening.TrySetException(new InvalidOperationException($"strata serve exited:\n{output}")); return; }
-            lock (output) output.AppendLine(e.Data);
-            const string marker = "strata: listening on ";
-            if (e.Data.StartsWith(marker, StringComparison.Ordinal)) listening.TrySetResult(new Uri(e.Data[marker.Length..]));
-        };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return (process, await listening.Task.WaitAsync(TimeSpan.FromSeconds(60)), output);
-    }
+    public static Task<(Process Process, Uri Address, StringBuilder Output)> ServeAsync(string dataDirectory, string umask) =>
+        StrataProcess.ServeAsync(Info(["serve", "--urls", "http://127.0.0.1:0", "--data", dataDirectory], null, umask, asNobody: false));
 
     /// <summary>Stops a server started by <see cref="ServeAsync"/> with SIGTERM and waits for it to exit.</summary>
     public static async Task StopAsync(Process process)

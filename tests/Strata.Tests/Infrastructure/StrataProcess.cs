@@ -52,10 +52,14 @@ public static class StrataProcess
     public static Task<(Process Process, Uri Address, StringBuilder Output)> ServeAsync(string dataDirectory, params string[] extra) =>
         ServeAsync(dataDirectory, null, extra);
 
-    public static async Task<(Process Process, Uri Address, StringBuilder Output)> ServeAsync(
-        string dataDirectory, IDictionary<string, string>? environment, params string[] extra)
+    public static Task<(Process Process, Uri Address, StringBuilder Output)> ServeAsync(
+        string dataDirectory, IDictionary<string, string>? environment, params string[] extra) =>
+        ServeAsync(StartInfo(["serve", "--urls", "http://127.0.0.1:0", "--data", dataDirectory, .. extra], environment));
+
+    /// <summary>Starts a prepared <c>strata serve</c> and waits (at most 60 s) for the line that says where it listens.</summary>
+    public static async Task<(Process Process, Uri Address, StringBuilder Output)> ServeAsync(ProcessStartInfo info)
     {
-        var process = Process.Start(StartInfo(["serve", "--urls", "http://127.0.0.1:0", "--data", dataDirectory, .. extra], environment))!;
+        var process = Process.Start(info)!;
         var output = new StringBuilder();
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) =>
