@@ -18,7 +18,7 @@ internal sealed class DataKeyRing
 
     /// <summary>
     /// Envelopes of schema 7 and before: their associated data left out the version. They are only ever read to be
-    /// upgraded, at start-up, before anything is served (<see cref="Upgrade"/>).
+    /// upgraded, at start-up, before anything is served (<see cref="Reseal"/>).
     /// </summary>
     public const string Legacy = "$enc:1:";
 
@@ -60,38 +60,29 @@ internal sealed class DataKeyRing
         return Open(text.AsSpan(Current.Length), where, version, AssociatedData(ns, key, scope, version));
     }
 
-    /// <summary>
-    /// A legacy envelope re-sealed in the current format; any other text as it is. One that cannot be opened (damaged
-    /// before the upgrade) is kept, marked <see cref="Damaged"/>: it stays an envelope (so a secret), reads of it report
-    /// it unreadable as they did before, and the upgrade of everything else goes on.
-    /// </summary>
-    public string Upgrade(string ns, string key, string scope, long version, string text)
-    {
-        if (!text.StartsWith(Legacy, StringComparison.Ordinal)) return text;
-        string json;
-        try
-        {
-            json = Open(text.AsSpan(Legacy.Length), $"{ns}/{key}@{scope}", version,
-                $"strata-value:{ns.ToLowerInvariant()}/{key.ToLowerInvariant()}@{scope.ToLowerInvariant()}");
-        }
-        catch (SecretException)
-        {
-            return Damaged + text[Legacy.Length..];
-        }
-        return Protect(ns, key, scope, version, json);
-    }
-
     /// <summary>An envelope that could not be opened when it was re-sealed (an upgrade or a rotation); never readable.</summary>
     public const string Damaged = "$enc:0:";
 
     /// <summary>
-    /// An envelope re-sealed under the active key (a rotation). One that cannot be opened (altered) is marked
-    /// <see cref="Damaged"/> instead: reads go on reporting it unreadable, and the old key can still retire.
+    /// An envelope re-sealed under the active key in the current format: a rotation's, or the upgrade of a
+    /// <see cref="Legacy"/> one (the only place a legacy envelope is ever opened). One that cannot be opened (altered,
+    /// or damaged before the upgrade) is marked <see cref="Damaged"/> instead: it stays an envelope (so a secret),
+    /// reads go on reporting it unreadable, and the re-sealing of everything else goes on.
     /// </summary>
     public string Reseal(string ns, string key, string scope, long version, string text)
     {
-        try { return Protect(ns, key, scope, version, Unprotect(ns, key, scope, version, text)); }
-        catch (SecretException) { return Damaged + text[AnyEnvelope.Length..]; }
+        try
+        {
+            var json = text.StartsWith(Legacy, StringComparison.Ordinal)
+                ? Open(text.AsSpan(Legacy.Length), $"{ns}/{key}@{scope}", version,
+                    $"strata-value:{ns.ToLowerInvariant()}/{key.ToLowerInvariant()}@{scope.ToLowerInvariant()}")
+                : Unprotect(ns, key, scope, version, text);
+            return Protect(ns, key, scope, version, json);
+        }
+        catch (SecretException)
+        {
+            return Damaged + text[AnyEnvelope.Length..];
+        }
     }
 
     public static string NewKeyId() => "k" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));

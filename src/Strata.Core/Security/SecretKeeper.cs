@@ -186,8 +186,7 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
                         // Counted on the commit loop too: every batch sealed before the switch has committed by then.
                         if (await _exclusive(() => _store.CountEncryptedAsync(prefix, ct)).ConfigureAwait(false) == 0) break;
                     }
-                    await _store.SaveDataKeysAsync([key with { State = DataKeyRecord.Retired, Wrapped = "" }], ct).ConfigureAwait(false);
-                    _ring.Remove(key.Id);
+                    await RetireAsync(key, ct).ConfigureAwait(false);
                     LogKeyRetired(_logger, key.Id, moved);
                 }
             }
@@ -208,24 +207,28 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
     {
         if (await _store.CountEncryptedAsync(DataKeyRing.Legacy, ct).ConfigureAwait(false) == 0) return;
         // Every key that may have sealed a legacy envelope retires, the active one too: an old copy of an envelope it
-        // sealed (from a backup) must not open either. A damaged envelope does not stop the upgrade (see Upgrade).
+        // sealed (from a backup) must not open either. A damaged envelope does not stop the upgrade (see Reseal).
         var old = (await _store.DataKeysAsync(ct).ConfigureAwait(false)).Where(k => k.State != DataKeyRecord.Retired).ToList();
         await AddActiveKeyAsync(old.Select(k => k with { State = DataKeyRecord.Retiring }).ToList(), ct).ConfigureAwait(false);
         long upgraded = 0, n;
-        while ((n = await _store.ReencryptAsync(DataKeyRing.Legacy, _ring.Upgrade, _batchSize, ct).ConfigureAwait(false)) > 0)
+        while ((n = await _store.ReencryptAsync(DataKeyRing.Legacy, _ring.Reseal, _batchSize, ct).ConfigureAwait(false)) > 0)
             upgraded += n;
         foreach (var key in old)
-        {
-            if (await _store.CountEncryptedAsync(DataKeyRing.EnvelopePrefix(key.Id), ct).ConfigureAwait(false) > 0) continue;
-            await _store.SaveDataKeysAsync([key with { State = DataKeyRecord.Retired, Wrapped = "" }], ct).ConfigureAwait(false);
-            _ring.Remove(key.Id);
-        }
+            if (await _store.CountEncryptedAsync(DataKeyRing.EnvelopePrefix(key.Id), ct).ConfigureAwait(false) == 0)
+                await RetireAsync(key, ct).ConfigureAwait(false);
         LogEnvelopesUpgraded(_logger, upgraded);
         if (await _store.CountEncryptedAsync(DataKeyRing.Damaged, ct).ConfigureAwait(false) is var damaged and > 0) LogDamaged(_logger, damaged);
     }
 
     [LoggerMessage(EventId = 206, Level = LogLevel.Warning, Message = "{Count} stored record(s) hold a secret that could not be decrypted; their history shows them unreadable")]
     private static partial void LogDamaged(ILogger logger, long count);
+
+    /// <summary>Marks a data key retired and erases its wrapped material: nothing can be opened with it again.</summary>
+    private async Task RetireAsync(DataKeyRecord key, CancellationToken ct)
+    {
+        await _store.SaveDataKeysAsync([key with { State = DataKeyRecord.Retired, Wrapped = "" }], ct).ConfigureAwait(false);
+        _ring.Remove(key.Id);
+    }
 
     private async Task ReconcileWithDefinitionsAsync(CancellationToken ct)
     {
