@@ -289,6 +289,10 @@ internal sealed class SqliteSettingsStore : ISettingsStore
     /// <summary>Matches the rows of <c>history_sealed</c> (migration 008): the planner then reads that index only.</summary>
     private const string Sealed = "(substr(old_value, 1, 5) = '$enc:' OR substr(new_value, 1, 5) = '$enc:')";
 
+    /// <summary>Rows with a value starting with the envelope prefix <c>$p</c>, read through <c>history_sealed</c>.</summary>
+    private const string SealedWithPrefix =
+        $"history INDEXED BY history_sealed WHERE {Sealed} AND (substr(old_value, 1, length($p)) = $p OR substr(new_value, 1, length($p)) = $p)";
+
     public Task<int> ReencryptAsync(string envelopePrefix, SecretRewriter rewrite, int batchSize, CancellationToken ct = default) =>
         Task.FromResult(Guarded(() =>
         {
@@ -296,8 +300,7 @@ internal sealed class SqliteSettingsStore : ISettingsStore
             // IMMEDIATE: take the write lock up front, so what is read is what gets updated.
             using var tx = connection.BeginTransaction(deferred: false);
             var rows = Query(connection, $"""
-                SELECT id, namespace, key, scope, version, old_value, new_value FROM history INDEXED BY history_sealed
-                WHERE {Sealed} AND (substr(old_value, 1, length($p)) = $p OR substr(new_value, 1, length($p)) = $p) LIMIT $n
+                SELECT id, namespace, key, scope, version, old_value, new_value FROM {SealedWithPrefix} LIMIT $n
                 """,
                 p => { p.AddWithValue("$p", envelopePrefix); p.AddWithValue("$n", batchSize); },
                 ReadValues, tx);
@@ -343,11 +346,9 @@ internal sealed class SqliteSettingsStore : ISettingsStore
         mask.Transaction = tx;
         mask.CommandText = """
             UPDATE audit SET detail = json_set(detail,
-                '$.old', CASE WHEN json_type(detail, '$.old') IN ('null') OR json_type(detail, '$.old') IS NULL THEN json('null') ELSE $mask END,
-                '$.new', CASE WHEN json_type(detail, '$.new') IN ('null') OR json_type(detail, '$.new') IS NULL THEN json('null') ELSE $mask END)
+                '$.old', CASE WHEN IFNULL(json_type(detail, '$.old'), 'null') = 'null' THEN json('null') ELSE $mask END,
+                '$.new', CASE WHEN IFNULL(json_type(detail, '$.new'), 'null') = 'null' THEN json('null') ELSE $mask END)
             WHERE namespace = $ns AND key = $key AND action IN ('setting.set', 'setting.reset') AND json_valid(detail)
-              AND ((json_type(detail, '$.old') NOT IN ('null') AND json_extract(detail, '$.old') IS NOT $mask)
-                OR (json_type(detail, '$.new') NOT IN ('null') AND json_extract(detail, '$.new') IS NOT $mask))
             """;
         mask.Parameters.AddWithValue("$ns", ns);
         mask.Parameters.AddWithValue("$key", key);
@@ -359,10 +360,7 @@ internal sealed class SqliteSettingsStore : ISettingsStore
     {
         using var connection = Open();
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"""
-            SELECT COUNT(*) FROM history INDEXED BY history_sealed
-            WHERE {Sealed} AND (substr(old_value, 1, length($p)) = $p OR substr(new_value, 1, length($p)) = $p)
-            """;
+        cmd.CommandText = $"SELECT COUNT(*) FROM {SealedWithPrefix}";
         cmd.Parameters.AddWithValue("$p", envelopePrefix);
         return (long)cmd.ExecuteScalar()!;
     }));
