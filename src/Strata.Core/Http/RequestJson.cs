@@ -81,10 +81,16 @@ internal static class RequestJson
                 && !(media.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && media.EndsWith("+json", StringComparison.OrdinalIgnoreCase)))
                 return false;
             // The body is read as UTF-8, as RFC 8259 says JSON is: a body declared in another charset is not read as something it is not.
-            var charset = Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(parsed.Charset);
-            if (charset.HasValue && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)) return false;
+            if (!IsUtf8OrUnstated(parsed)) return false;
         }
         return true;
+    }
+
+    /// <summary>Whether a media type's charset, if it names one, is UTF-8 (quoted or not): the only one bodies are read in.</summary>
+    public static bool IsUtf8OrUnstated(Microsoft.Net.Http.Headers.MediaTypeHeaderValue media)
+    {
+        var charset = Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(media.Charset);
+        return !charset.HasValue || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Parses JSON into an element of its own (not tied to <paramref name="utf8"/>), or a problem.</summary>

@@ -16,8 +16,7 @@ internal static class YamlBody
     public static bool IsYamlContentType(string? contentType) =>
         Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed)
         && MediaTypes.Any(m => parsed.MediaType.Equals(m, StringComparison.OrdinalIgnoreCase))
-        && Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(parsed.Charset) is var charset
-        && (!charset.HasValue || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
+        && RequestJson.IsUtf8OrUnstated(parsed);
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
