@@ -41,7 +41,7 @@ internal static class ConfigStoreEndpoints
             .Answers(200, "ConfigRecord").Fails(400, 404);
         group.MapPut("/{ns}/{key}", Put).Requires(Permission.Write)
             .WithName("putConfigRecord").WithSummary("Upsert a value at global scope; the body is the value")
-            .TakesIfMatch().Accepts("AnyValue").Answers(200, "ConfigRecord", "ETag").Answers(204, null);
+            .TakesIfMatch().Accepts("AnyValue").Answers(200, "ConfigRecord", "ETag");
         group.MapDelete("/{ns}/{key}", Delete).Requires(Permission.Write)
             .WithName("deleteConfigRecord").WithSummary("Remove the stored value")
             .TakesIfMatch().Answers(204, null).Fails(400, 404);
