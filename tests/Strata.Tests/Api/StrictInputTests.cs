@@ -30,6 +30,13 @@ public sealed class StrictInputTests : IAsyncLifetime
         return problem;
     }
 
+    private Task<HttpResponseMessage> PutWithIfMatchAsync(string ifMatch)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, "api/v1/settings/typed/name") { Content = Body("""{"value": "after"}""") };
+        request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        return _server.Http.SendAsync(request);
+    }
+
     private static HttpContent Body(string json, string? mediaType = "application/json")
     {
         var content = new ByteArrayContent(Encoding.UTF8.GetBytes(json));
@@ -107,10 +114,7 @@ public sealed class StrictInputTests : IAsyncLifetime
     [InlineData("\"+1\"")]
     public async Task A_weak_or_non_canonical_if_match_never_matches(string ifMatch)
     {
-        var request = new HttpRequestMessage(HttpMethod.Put, "api/v1/settings/typed/name") { Content = Body("""{"value": "after"}""") };
-        request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-
-        await AssertRefusedAsync(await _server.Http.SendAsync(request), 412);
+        await AssertRefusedAsync(await PutWithIfMatchAsync(ifMatch), 412);
     }
 
     [Theory]
@@ -148,10 +152,7 @@ public sealed class StrictInputTests : IAsyncLifetime
     [InlineData("1, 2")]
     public async Task A_malformed_if_match_is_a_400_not_a_412(string ifMatch)
     {
-        var request = new HttpRequestMessage(HttpMethod.Put, "api/v1/settings/typed/name") { Content = Body("""{"value": "after"}""") };
-        request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-
-        var problem = await AssertRefusedAsync(await _server.Http.SendAsync(request), 400);
+        var problem = await AssertRefusedAsync(await PutWithIfMatchAsync(ifMatch), 400);
         Assert.Equal("If-Match", problem.GetProperty("errors")[0].GetProperty("field").GetString());
     }
 
