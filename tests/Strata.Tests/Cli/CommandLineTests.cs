@@ -3,7 +3,10 @@ using Strata.Tests.Infrastructure;
 
 namespace Strata.Tests.Cli;
 
-/// <summary>The command line's own errors: each said once, by the names a user typed, with exit code 2; output printed as is.</summary>
+/// <summary>
+/// The command line's own errors: each said once, by the names a user typed, with exit code 2; output printed as is;
+/// <c>unset</c> saying whether it removed an override.
+/// </summary>
 public sealed class CommandLineTests : IAsyncLifetime
 {
     private TestServer _server = null!;
@@ -96,5 +99,24 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.DoesNotContain("\\u00", explained);
         Assert.Matches("\"updatedAt\": \"[^\"]+\\+00:00\"", explained);
         Assert.Equal(1, JsonSerializer.Deserialize<JsonElement>(explained).GetProperty("value").GetInt32());
+    }
+
+    [Fact]
+    public async Task Unset_of_an_override_says_reset_with_its_version_and_revision()
+    {
+        await Strata("set", "svc", "port", "9090");
+        var (code, stdout, _) = await Strata("unset", "svc", "port");
+        Assert.Equal(0, code);
+        Assert.Equal("svc/port@global reset (version 2, revision 2)", stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Unset_without_an_override_says_nothing_changed()
+    {
+        await Strata("set", "svc", "port", "9090");
+        var (code, stdout, _) = await Strata("unset", "svc", "port", "--scope", "user:alice");
+        Assert.Equal(0, code);
+        Assert.Equal("svc/port has no override at scope user:alice; nothing changed", stdout.Trim());
+        Assert.Equal(1, await _server.RevisionAsync());
     }
 }
