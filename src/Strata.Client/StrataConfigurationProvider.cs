@@ -32,6 +32,7 @@ internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisp
     }
 
     internal ILogger Log { get; }
+    internal ConsumerReporter Reporter => _reporter;
     internal StrataClientStatus Status => Volatile.Read(ref _status);
     internal long AppliedRevision => Status.Revision;
 
@@ -207,6 +208,9 @@ internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisp
     {
         lock (_gate) _status = change(_status);
     }
+
+    /// <summary>How the provider shows in <c>GetDebugView()</c>.</summary>
+    public override string ToString() => $"Strata {_options.Server} ({string.Join(", ", _options.Namespaces)})";
 
     public void Dispose()
     {

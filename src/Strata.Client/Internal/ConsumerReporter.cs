@@ -21,6 +21,9 @@ internal sealed class ConsumerReporter
         _log = log;
     }
 
+    /// <summary>Raised after the server accepted a report (tests wait on it rather than on time).</summary>
+    internal event Action<long>? Reported;
+
     internal void Report(long revision) => _pending.Writer.TryWrite(revision);
 
     internal async Task RunAsync(CancellationToken stopping)
@@ -34,6 +37,7 @@ internal sealed class ConsumerReporter
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
                     timeout.CancelAfter(TimeSpan.FromSeconds(5));
                     await _server.ReportAsync(revision, timeout.Token).ConfigureAwait(false);
+                    Reported?.Invoke(revision);
                 }
                 catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !stopping.IsCancellationRequested)
                 {
