@@ -10,6 +10,7 @@ using Strata.Health;
 using Strata.Http;
 using Strata.Security;
 using Strata.Transfer;
+using Strata.Watch;
 
 namespace Strata;
 
@@ -34,6 +35,7 @@ public static class StrataEndpointRouteBuilderExtensions
         settings.MapSchema();
         settings.MapHistory();
         api.MapTransfer();
+        api.MapWatch();
         api.MapKeys();
         api.MapTokens();
         api.MapAudit();

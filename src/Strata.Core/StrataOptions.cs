@@ -78,6 +78,9 @@ public sealed class StrataOptions
     /// <summary>Per-token request rate limit.</summary>
     public StrataRateLimitOptions RateLimit { get; set; } = new();
 
+    /// <summary>Watch streams and long-polls.</summary>
+    public StrataWatchOptions Watch { get; set; } = new();
+
     /// <summary>Environment variables to read instead of the process's (tests).</summary>
     internal IDictionary? EnvironmentVariables { get; set; }
 }

@@ -6,6 +6,7 @@ using Strata.Engine;
 using Strata.Health;
 using Strata.Storage;
 using Strata.Storage.Sqlite;
+using Strata.Watch;
 
 namespace Strata;
 
@@ -39,6 +40,7 @@ public static class StrataServiceCollectionExtensions
         services.AddStrataRateLimiting(limits);
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [HealthEndpoints.ReadyTag]);
         services.AddSingleton<HealthMapping>();
+        services.AddSingleton(sp => new ConsumerRegistry(sp.GetRequiredService<TimeProvider>()));
         services.AddProblemDetails();
         services.AddOpenApi("v1", o => o.AddDocumentTransformer<Strata.Http.OpenApi.ApiDocumentTransformer>());
         return services;

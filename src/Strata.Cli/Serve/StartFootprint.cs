@@ -1,12 +1,14 @@
 using Strata.Access;
+using Strata.Security;
 
 namespace Strata.Cli.Serve;
 
 /// <summary>What a start adds to the data folder, noted before it begins, so that a failed start can take it all back.</summary>
 internal sealed class StartFootprint
 {
-    // The store's database and its SQLite companions, and the bootstrap token file.
-    private static readonly string[] Names = ["strata.db", "strata.db-wal", "strata.db-shm", "strata.db-journal", TokenService.BootstrapFileName];
+    // The store's database and its SQLite companions, the bootstrap token file and the signing key.
+    private static readonly string[] Names = ["strata.db", "strata.db-wal", "strata.db-shm", "strata.db-journal", TokenService.BootstrapFileName,
+        SigningKey.FileName];
 
     private readonly string _dataDirectory;
     private readonly string? _outermostNewFolder;

@@ -22,6 +22,7 @@ internal sealed partial class TokenService : IAsyncDisposable
     // By hex SHA-256 of the secret; each entry's principal is built once, not per request.
     private readonly ConcurrentDictionary<string, (TokenRecord Record, StrataPrincipal Principal)> _byHash = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _lastUsed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _endings = new(StringComparer.Ordinal);
     private Func<Func<Task<long>>, Task<long>> _exclusive = work => work();
     private readonly ISettingsStore _store;
     private readonly TimeProvider _time;
@@ -94,7 +95,34 @@ internal sealed partial class TokenService : IAsyncDisposable
         var revoked = token with { RevokedAt = token.RevokedAt ?? _time.GetUtcNow().ToUnixTimeMilliseconds() };
         await SaveAsync([revoked], ct).ConfigureAwait(false);
         Keep(revoked);
+        if (_endings.TryRemove(id, out var ending)) await ending.CancelAsync().ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// Cancelled when the token is revoked or expires: streams opened with it end then, not at their next request.
+    /// Already cancelled for a token that is not valid now.
+    /// </summary>
+    public CancellationToken Ended(string tokenId)
+    {
+        var token = _byHash.Values.Select(e => e.Record).FirstOrDefault(t => t.Id == tokenId);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (token is null || token.RevokedAt is not null || token.ExpiresAt <= now) return new CancellationToken(canceled: true);
+        return _endings.GetOrAdd(tokenId, static (_, a) =>
+        {
+            // Timers reach about 49 days; a later expiry is noticed by the caller's own periodic check (IsValid).
+            var left = a.Token.ExpiresAt - a.Now;
+            return left < uint.MaxValue - 1
+                ? new CancellationTokenSource(TimeSpan.FromMilliseconds(left!.Value), a.Time)
+                : new CancellationTokenSource();
+        }, (Token: token, Now: now, Time: _time)).Token;
+    }
+
+    /// <summary>Whether the token with this id may still be used.</summary>
+    public bool IsValid(string tokenId)
+    {
+        var token = _byHash.Values.Select(e => e.Record).FirstOrDefault(t => t.Id == tokenId);
+        return token is { RevokedAt: null } && !(token.ExpiresAt <= _time.GetUtcNow().ToUnixTimeMilliseconds());
     }
 
     public static IReadOnlyList<Grant> ParseGrants(IEnumerable<string> texts, string origin)

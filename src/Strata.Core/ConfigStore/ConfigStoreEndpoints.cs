@@ -11,6 +11,7 @@ using Strata.Http;
 using Strata.Http.OpenApi;
 using Strata.Naming;
 using Strata.Resolution;
+using Strata.Watch;
 
 namespace Strata.ConfigStore;
 
@@ -33,6 +34,9 @@ internal static class ConfigStoreEndpoints
         group.MapPost("/reload", Reload).Requires(Permission.Admin, global: true)
             .WithName("reloadConfig").WithSummary("Re-read the store and re-publish the snapshot")
             .Answers(200, "ConfigEvent").Decrypts();
+        group.MapGet("/_watch", Watch).Requires(Permission.Read)
+            .WithName("watchConfig").WithSummary("Seed 003's {event, version, changed} message for every commit, as server-sent events")
+            .AnswersIn(200, "WatchEvent", "text/event-stream").Fails(400);
         group.MapGet("/{ns}", List).Requires(Permission.Read)
             .WithName("listConfigRecords").WithSummary("Every record of a namespace (seed 001)")
             .Answers(200, "ConfigRecordList").Fails(400);
@@ -46,6 +50,14 @@ internal static class ConfigStoreEndpoints
             .WithName("deleteConfigRecord").WithSummary("Remove the stored value")
             .TakesIfMatch().Answers(204, null).Fails(400, 404);
         return group;
+    }
+
+    private static IResult Watch(HttpContext context, SettingsEngine engine)
+    {
+        var (resume, badResume) = WatchEndpoints.ResumePoint(context.Request);
+        if (badResume is not null) return badResume;
+        var format = new ConfigWatchFormat(AccessControl.Principal(context), engine.Options.ConfigStoreNamespace, engine.Signing);
+        return WatchEndpoints.Stream(context, engine, format, resume, () => Task.CompletedTask, null);
     }
 
     private static IResult Get(string ns, string key, SettingsEngine engine)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 
 namespace Strata.Engine;
@@ -28,8 +29,33 @@ internal sealed record AppliedChange(string Namespace, string Key, string Scope,
 /// <summary>The outcome of a commit. <see cref="Applied"/> is empty when nothing changed (a reset of a key with no override).</summary>
 internal sealed record CommitResult(long Revision, IReadOnlyList<AppliedChange> Applied);
 
-/// <summary>One event on the change feed: a commit, or a re-publication of the current state.</summary>
-internal sealed record ChangeEvent(string Event, long Revision, IReadOnlyList<ChangedKey> Changed, string Actor, long At);
+/// <summary>
+/// One event on the change feed: a commit (<c>updated</c>), a re-read of the store (<c>reloaded</c>, carrying the new
+/// snapshot) or a <c>heartbeat</c> (the feed is current through <see cref="Revision"/>). Immutable; the surfaces that
+/// send it keep their renderings of it here, so that a thousand watchers with the same view share one set of bytes.
+/// </summary>
+internal sealed class ChangeEvent(string kind, long revision, IReadOnlyList<ChangedKey> changed, string actor, long at, Snapshot? snapshot = null)
+{
+    public const string Updated = "updated", Reloaded = "reloaded", Heartbeat = "heartbeat";
 
-/// <summary>A key touched by a commit.</summary>
-internal sealed record ChangedKey(string Namespace, string Key, string Scope);
+    private readonly ConcurrentDictionary<string, Lazy<byte[]>> _rendered = new(StringComparer.Ordinal);
+
+    public string Event { get; } = kind;
+    public long Revision { get; } = revision;
+    public IReadOnlyList<ChangedKey> Changed { get; } = changed;
+    public string Actor { get; } = actor;
+    public long At { get; } = at;
+
+    /// <summary>The state after a reload.</summary>
+    public Snapshot? Snapshot { get; } = snapshot;
+
+    /// <summary>This event as <paramref name="view"/> renders it, rendered once (an empty array: nothing for that view).</summary>
+    public byte[] Rendered<TView>(string viewKey, TView view, Func<ChangeEvent, TView, byte[]> render) =>
+        _rendered.GetOrAdd(viewKey, static (_, a) => new Lazy<byte[]>(() => a.render(a.self, a.view)), (self: this, view, render)).Value;
+}
+
+/// <summary>A key touched by a commit: the scope written, its new version, and the key's state right after.</summary>
+internal sealed record ChangedKey(string Namespace, string Key, string Scope, long Version, KeyState State)
+{
+    public bool Reset => State.At(Scope) is not { IsLive: true };
+}

@@ -158,14 +158,14 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
         var working = new Dictionary<(string, string), KeyState>(NameTuples.Pair);
         var records = new List<ChangeRecord>();
         var audit = new List<AuditRecord>();
-        var accepted = new List<(Pending Request, CommitResult Result)>();
+        var accepted = new List<(Pending Request, CommitResult Result, List<ChangedKey>? Changed)>();
 
         foreach (var request in batch)
         {
             if (request.Reload)
             {
-                accepted.Add((request, new CommitResult(snapshot.Revision, [])));
-                _feed.Publish(new ChangeEvent("reloaded", snapshot.Revision, [], request.Set.Actor, now));
+                accepted.Add((request, new CommitResult(snapshot.Revision, []), null));
+                _feed.Publish(new ChangeEvent(ChangeEvent.Reloaded, snapshot.Revision, [], request.Set.Actor, now, snapshot));
                 continue;
             }
             if (FindConflict(request.Set, snapshot, working) is { } conflict)
@@ -177,11 +177,12 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
             foreach (var a in request.Audit) audit.Add(a.At == now ? a : a with { At = now });
             if (effective.Count == 0)
             {
-                accepted.Add((request, new CommitResult(revision, [])));
+                accepted.Add((request, new CommitResult(revision, []), null));
                 continue;
             }
             revision++;
             var applied = new List<AppliedChange>(effective.Count);
+            var changed = new List<ChangedKey>(effective.Count);
             foreach (var change in effective)
             {
                 var state = Find(change.Namespace, change.Key, snapshot, working);
@@ -197,11 +198,12 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
                 records.Add(_seal(new ChangeRecord(revision, state.Namespace, state.Key, scope, version, oldJson, json,
                     request.Set.Actor, now, request.Set.Comment, current?.Revision ?? 0, created)));
                 applied.Add(new AppliedChange(state.Namespace, state.Key, scope, version, json is null, created, now));
+                changed.Add(new ChangedKey(state.Namespace, state.Key, scope, version, state));
                 audit.Add(new AuditRecord(0, now, request.Set.Actor, json is null ? "setting.reset" : "setting.set", "ok", state.Namespace, state.Key,
                     scope, request.Set.Client, request.Set.RequestId,
                     ChangeDetail(revision, version, oldJson, json, request.Set.Comment, _isSensitive(state.Namespace, state.Key))));
             }
-            accepted.Add((request, new CommitResult(revision, applied)));
+            accepted.Add((request, new CommitResult(revision, applied), changed));
         }
 
         if (records.Count > 0 || audit.Count > 0)
@@ -213,18 +215,19 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
             catch (Exception e)
             {
                 LogCommitFailed(_logger, e, accepted.Count);
-                foreach (var (request, _) in accepted) request.Completion.TrySetException(e);
+                foreach (var (request, _, _) in accepted) request.Completion.TrySetException(e);
                 return;
             }
             if (records.Count > 0) _snapshots.Current = snapshot.With(working.Values, revision);
         }
 
-        foreach (var (request, result) in accepted)
+        // Published in revision order once durable and in the snapshot: a watcher that reads the snapshot and then
+        // the feed misses nothing.
+        foreach (var (request, result, changed) in accepted)
         {
             request.Completion.TrySetResult(result);
-            if (result.Applied.Count > 0 && _feed.HasSubscribers)
-                _feed.Publish(new ChangeEvent("updated", result.Revision,
-                    result.Applied.Select(a => new ChangedKey(a.Namespace, a.Key, a.Scope)).ToList(), request.Set.Actor, now));
+            if (changed is { Count: > 0 })
+                _feed.Publish(new ChangeEvent(ChangeEvent.Updated, result.Revision, changed, request.Set.Actor, now));
         }
     }
 

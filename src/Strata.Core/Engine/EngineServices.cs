@@ -38,6 +38,8 @@ internal static class EngineServices
         services.AddSingleton(sp => new TokenService(sp.GetRequiredService<ISettingsStore>(), [.. Options(sp).AnonymousGrants ?? []],
             sp.GetRequiredService<TimeProvider>(), Logger(sp)));
         services.AddSingleton<ChangeFeed>();
+        services.AddSingleton<SigningKey>();
+        services.AddSingleton(sp => new HistoryFeed(sp.GetRequiredService<ISettingsStore>(), sp.GetRequiredService<SecretKeeper>()));
         // Refusals are written through the engine's commit loop, looked up when the first one is written.
         services.AddSingleton(sp => new DeniedRequestLog(events => sp.GetRequiredService<SettingsEngine>().AuditAsync([.. events]),
             sp.GetRequiredService<TimeProvider>(), Logger(sp)));

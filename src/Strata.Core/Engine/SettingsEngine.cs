@@ -22,12 +22,17 @@ internal sealed class SettingsEngine : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string? _adminToken;
+    private readonly string? _signingKey;
     private CommitPipeline? _pipeline;
     private int _disposed;
 
     public SettingsEngine(IOptions<StrataOptions> options, ISettingsStore store, DefinitionRegistry registry, Resolver resolver, SecretKeeper secrets,
-        TokenService tokens, ChangeFeed feed, DeniedRequestLog denials, StrataEnvironment environment, TimeProvider time, ILogger<SettingsEngine> logger)
+        TokenService tokens, ChangeFeed feed, HistoryFeed history, SigningKey signing, DeniedRequestLog denials, StrataEnvironment environment,
+        TimeProvider time, ILogger<SettingsEngine> logger)
     {
+        History = history;
+        Signing = signing;
+        _signingKey = environment[SigningKey.Variable];
         Options = options.Value;
         Store = store;
         Registry = registry;
@@ -48,6 +53,11 @@ internal sealed class SettingsEngine : IAsyncDisposable
     public DefinitionRegistry Registry { get; }
     public Resolver Resolver { get; }
     public ChangeFeed Feed { get; }
+
+    /// <summary>The feed of past revisions, rebuilt from the store.</summary>
+    public HistoryFeed History { get; }
+
+    public SigningKey Signing { get; }
     public SecretKeeper Secrets { get; }
     public TokenService Tokens { get; }
     public DeniedRequestLog Denials { get; }
@@ -59,8 +69,10 @@ internal sealed class SettingsEngine : IAsyncDisposable
         // Other writers go through the commit loop once it runs; before, nothing else writes, so they run directly.
         await Tokens.InitializeAsync(Options.DataDirectory, _adminToken, Exclusive, ct).ConfigureAwait(false);
         await Secrets.InitializeAsync(Exclusive, ct).ConfigureAwait(false);
+        Signing.Initialize(_signingKey, Options.DataDirectory);
         var contents = await Store.LoadAsync(ct).ConfigureAwait(false);
         _snapshots.Current = Load(contents);
+        Feed.Start(contents.Revision, TimeSpan.FromSeconds(Math.Max(1, Options.Watch.HeartbeatSeconds)), _time);
         _pipeline = new CommitPipeline(Store, _snapshots, Feed, _time, _logger, Secrets.Seal, Load, Registry.IsSensitive, contents.LastAt);
         if (Secrets.StartupEvents.Count > 0) await _pipeline.AuditAsync(Secrets.StartupEvents).ConfigureAwait(false);
         Denials.Start();
@@ -174,6 +186,8 @@ internal sealed class SettingsEngine : IAsyncDisposable
         await Secrets.DisposeAsync().ConfigureAwait(false);
         await Tokens.DisposeAsync().ConfigureAwait(false);
         if (_pipeline is not null) await _pipeline.DisposeAsync().ConfigureAwait(false);
+        Feed.Dispose();
+        Signing.Dispose();
         await Store.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Strata.Access;
 using Strata.Audit;
 using Strata.Engine;
@@ -24,7 +25,8 @@ internal static class SettingsEndpoints
             .Accepts("Patch").Answers(200, "CommitResult").Fails(412);
         group.MapGet("/{ns}", GetNamespace).Requires(Permission.Read)
             .WithName("getNamespace").WithSummary("Read every key of a namespace that resolves, with provenance")
-            .Query(ApiParameters.Read).TakesIfNoneMatch().Answers(200, "NamespaceSettings", "ETag", "Strata-Revision").Fails(404, 409).Decrypts();
+            .Query([.. ApiParameters.Read, ApiParameters.Wait, ApiParameters.Index]).TakesIfNoneMatch()
+            .Answers(200, "NamespaceSettings", "ETag", "Strata-Revision", "Strata-Index").Fails(404, 409).Decrypts();
         group.MapGet("/{ns}/{key}", GetSetting).Requires(Permission.Read)
             .WithName("getSetting").WithSummary("Read one resolved setting, with provenance")
             .Query(ApiParameters.Read).Answers(200, "Setting", "ETag").Fails(400, 404, 409).Decrypts();
@@ -74,9 +76,12 @@ internal static class SettingsEndpoints
     private static async Task<IResult> GetNamespace(string ns, HttpContext context, SettingsEngine engine)
     {
         if (Names.Check(ns, "Namespace") is { } nameError) return Problems.BadRequest("namespace", "name", nameError);
+        if (LongPoll.Parse(context.Request) is var (poll, pollProblem) && pollProblem is not null) return pollProblem;
+        if (poll is not null) await poll.WaitAsync(engine, ns, context.RequestServices.GetRequiredService<TimeProvider>(), context.RequestAborted).ConfigureAwait(false);
         var (read, problem) = await ReadOptions.ParseAsync(context.Request, engine, ns).ConfigureAwait(false);
         if (problem is not null) return problem;
         var snapshot = read!.Snapshot;
+        context.Response.Headers["Strata-Index"] = (snapshot.Namespace(ns)?.Revision ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (!read.Historical && !engine.NamespaceExists(snapshot, ns))
             return Problems.NotFound($"Namespace '{ns}' has no definitions and no stored values.");
 

@@ -29,6 +29,13 @@ internal interface ISettingsStore : IAsyncDisposable
 
     Task<IReadOnlyList<ChangeRecord>> HistoryAsync(HistoryQuery query, CancellationToken ct = default);
 
+    /// <summary>
+    /// Every change of the revisions after <paramref name="after"/> up to <paramref name="through"/>, oldest first and
+    /// within a revision in the order committed: what a watcher replays, and what another instance on a shared store
+    /// follows.
+    /// </summary>
+    Task<IReadOnlyList<ChangeRecord>> ChangesAsync(long after, long through, CancellationToken ct = default);
+
     /// <summary>Every override (tombstones included) as it stood at <paramref name="revision"/>; all namespaces when null.</summary>
     Task<IReadOnlyList<StoredEntry>> StateAtAsync(string? ns, long revision, CancellationToken ct = default);
 

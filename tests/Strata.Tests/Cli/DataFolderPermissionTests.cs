@@ -15,7 +15,7 @@ public sealed class DataFolderPermissionTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
-    public async Task A_new_data_folder_and_its_database_wal_shm_and_token_files_are_private_under_umask_022()
+    public async Task A_new_data_folder_and_its_database_wal_shm_token_and_signing_key_files_are_private_under_umask_022()
     {
         if (OperatingSystem.IsWindows()) return;
         var data = _dir.File("data");
@@ -24,7 +24,7 @@ public sealed class DataFolderPermissionTests : IDisposable
         {
             Assert.Equal(Folder, File.GetUnixFileMode(data));
             var files = Directory.GetFiles(data).Select(Path.GetFileName).Order().ToList();
-            Assert.Equal(["admin.token", "strata.db", "strata.db-shm", "strata.db-wal"], files);
+            Assert.Equal(["admin.token", "signing.key", "strata.db", "strata.db-shm", "strata.db-wal"], files);
             foreach (var file in files) Assert.Equal((file, File0600), (file, File.GetUnixFileMode(Path.Combine(data, file!))));
         }
         finally

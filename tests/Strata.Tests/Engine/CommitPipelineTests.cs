@@ -28,6 +28,7 @@ public sealed class CommitPipelineTests : IDisposable
         public Task<(long ThroughId, long Count)> AuditBeforeAsync(long time, CancellationToken ct = default) => inner.AuditBeforeAsync(time, ct);
         public Task<long> DeleteAuditThroughAsync(long id, CancellationToken ct = default) => inner.DeleteAuditThroughAsync(id, ct);
         public Task<IReadOnlyList<ChangeRecord>> HistoryAsync(HistoryQuery q, CancellationToken ct = default) => inner.HistoryAsync(q, ct);
+        public Task<IReadOnlyList<ChangeRecord>> ChangesAsync(long after, long through, CancellationToken ct = default) => inner.ChangesAsync(after, through, ct);
         public Task<IReadOnlyList<StoredEntry>> StateAtAsync(string? ns, long r, CancellationToken ct = default) => inner.StateAtAsync(ns, r, ct);
         public Task<long> RevisionAtAsync(DateTimeOffset t, CancellationToken ct = default) => inner.RevisionAtAsync(t, ct);
         public Task<StoreStatus> StatusAsync(CancellationToken ct = default) => inner.StatusAsync(ct);
@@ -170,15 +171,16 @@ public sealed class CommitPipelineTests : IDisposable
     {
         var (engine, _) = await StartAsync();
         await using var _e = engine;
-        var feed = engine.Feed.Subscribe();
+        var feed = engine.Feed.Subscribe().Reader;
 
         await engine.CommitAsync(new ChangeSet([new Change("a", "x", "global", EngineHarness.Json(1)), new Change("a", "y", "global", EngineHarness.Json(2))], "alice"));
         await engine.ReloadAsync("bob");
 
-        var updated = await feed.ReadAsync();
+        var updated = await FeedEvents.NextChangeAsync(feed);
         Assert.Equal(("updated", 1L, "alice"), (updated.Event, updated.Revision, updated.Actor));
         Assert.Equal(["x", "y"], updated.Changed.Select(c => c.Key));
-        var reloaded = await feed.ReadAsync();
+        Assert.Equal([1L, 1], updated.Changed.Select(c => c.Version));
+        var reloaded = await FeedEvents.NextChangeAsync(feed);
         Assert.Equal(("reloaded", 1L), (reloaded.Event, reloaded.Revision));
     }
 

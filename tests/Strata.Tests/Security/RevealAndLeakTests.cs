@@ -107,13 +107,18 @@ public sealed class RevealAndLeakTests : IDisposable
     }
 
     [Fact]
-    public async Task Change_events_name_keys_never_values()
+    public async Task A_change_event_shows_a_secret_only_to_a_view_that_may_reveal_it()
     {
         await using var h = await EngineHarness.StartAsync(Define, new System.Collections.Hashtable { [MasterKey.Variable] = MasterKey.Generate() });
-        var feed = h.Engine.Feed.Subscribe();
+        var feed = h.Engine.Feed.Subscribe().Reader;
         await h.SetAsync("billing", "api_key", "sk-event-secret");
-        var change = await feed.ReadAsync();
-        Assert.DoesNotContain("sk-event-secret", JsonSerializer.Serialize(change));
-        Assert.Equal("api_key", change.Changed.Single().Key);
+        var change = await FeedEvents.NextChangeAsync(feed);
+        var rendering = new Strata.Watch.WatchRendering(h.Engine.Resolver, h.Engine.Signing);
+
+        var masked = Encoding.UTF8.GetString(new Strata.Watch.WatchView(["billing"], null, Strata.Naming.ScopeChain.GlobalOnly, [], rendering).Render(change));
+        Assert.DoesNotContain("sk-event-secret", masked);
+        Assert.Contains("\"value\":\"********\",\"masked\":true", masked);
+        var clear = Encoding.UTF8.GetString(new Strata.Watch.WatchView(["billing"], null, Strata.Naming.ScopeChain.GlobalOnly, ["billing"], rendering).Render(change));
+        Assert.Contains("\"value\":\"sk-event-secret\"", clear);
     }
 }

@@ -107,6 +107,22 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Changes_after_a_revision_come_oldest_first_in_commit_order_up_to_the_bound()
+    {
+        await Store.CommitAsync([Rec(1, "a", "1", 1), Rec(1, "b", "1", 1)]);
+        await Store.CommitAsync([Rec(2, "b", "2", 2, old: "1", prev: 1), Rec(2, "a", "2", 2, old: "1", prev: 1, at: 2_000, created: 1_000)]);
+        await Store.CommitAsync([Rec(3, "a", null, 3, old: "2", prev: 2), Rec(3, "c", "1", 1, ns: "other")]);
+
+        var changes = await Store.ChangesAsync(1, 3);
+        Assert.Equal([(2L, "b"), (2L, "a"), (3L, "a"), (3L, "c")], changes.Select(c => (c.Revision, c.Key)));
+        Assert.Equal(("1", "2", 1L, 2L, 1_000L), (changes[1].OldValue, changes[1].NewValue, changes[1].PreviousRevision, changes[1].Version, changes[1].CreatedAt));
+        Assert.Null(changes[2].NewValue);
+        Assert.Equal([1L, 1], (await Store.ChangesAsync(0, 1)).Select(c => c.Revision));
+        Assert.Empty(await Store.ChangesAsync(3, 10));
+        Assert.Empty(await Store.ChangesAsync(2, 2));
+    }
+
+    [Fact]
     public async Task State_at_a_past_revision_is_what_was_current_then_tombstones_included()
     {
         await Store.CommitAsync([Rec(1, "a", "1", 1), Rec(1, "b", "1", 1)]);

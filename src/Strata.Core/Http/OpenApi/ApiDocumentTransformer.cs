@@ -176,11 +176,12 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
         {
             "ETag" => "A key's version (\"3\") or a revision-based tag (\"r17…\"); send it back as If-Match or If-None-Match.",
             "Strata-Revision" => "The global revision the answer reflects.",
+            "Strata-Index" => "The revision of the last commit that touched the namespace: send it back as index to long-poll.",
             "Retry-After" => "Seconds to wait before retrying.",
             "WWW-Authenticate" => "Bearer (with error=\"invalid_token\" for a bad token).",
             _ => throw new ArgumentException($"No response header '{name}' is documented.", nameof(name)),
         },
-        Schema = name is "Strata-Revision" or "Retry-After"
+        Schema = name is "Strata-Revision" or "Strata-Index" or "Retry-After"
             ? new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "0" }
             : new OpenApiSchema { Type = JsonSchemaType.String },
     };

@@ -29,6 +29,11 @@ internal static class ApiParameters
     public const string Secrets = "secrets";
     public const string Format = "format";
     public const string Comment = "comment";
+    public const string Namespaces = "ns";
+    public const string Keys = "keys";
+    public const string WatchSince = "since";
+    public const string Wait = "wait";
+    public const string Index = "index";
 
     /// <summary>The read query every resolved read takes.</summary>
     public static readonly string[] Read = [ScopeChain, Explain, Reveal, AsOf, At];
@@ -69,6 +74,12 @@ internal static class ApiParameters
         Secrets => Q(Secrets, "Export sensitive values in clear: needs secrets.reveal on every namespace exported, and is audited.", WithDefault(ApiSchemas.Bool("Secrets."), false)),
         Format => Q(Format, "json (application/json) or yaml (application/yaml).", WithDefault(ApiSchemas.Enum("The format.", "json", "yaml"), "json")),
         Comment => Q(Comment, "Kept in history and audit (default \"import\").", ApiSchemas.Str("A comment.")),
+        Namespaces => Q(Namespaces, "The namespaces, comma-separated; the caller needs config.read on each.",
+            new() { Type = JsonSchemaType.String, Pattern = "^[A-Za-z0-9_.,\\s-]+$" }, required: true),
+        Keys => Q(Keys, "Only these keys (comma-separated), in any of the namespaces.", new() { Type = JsonSchemaType.String, Pattern = "^[A-Za-z0-9_.,\\s-]*$" }),
+        WatchSince => Q(WatchSince, "Replay the events after this revision first (Last-Event-ID does the same and wins).", ApiSchemas.Int("A revision.")),
+        Wait => Q(Wait, "Long-poll: with index, wait up to this long (e.g. 30s, 5m; at most 10m) for the namespace to pass index.", ApiSchemas.Str("A duration.")),
+        Index => Q(Index, "Long-poll: the Strata-Index of the previous answer.", ApiSchemas.Int("A namespace index.")),
         _ => throw new ArgumentException($"No query parameter '{name}' is documented.", nameof(name)),
     };
 
@@ -82,11 +93,15 @@ internal static class ApiParameters
             "ns" => "The namespace (compared without regard to case).",
             "key" => "The key (compared without regard to case).",
             "id" => "The token id.",
+            "instance" => "The consumer instance id it sends as Strata-Consumer-Instance.",
             _ => throw new ArgumentException($"No path parameter '{name}' is documented.", nameof(name)),
         },
-        Schema = name == "id"
-            ? new OpenApiSchema { Type = JsonSchemaType.String, Pattern = ApiSchemas.TokenIdPattern, MinLength = 13, MaxLength = 13 }
-            : ApiSchemas.Name(name == "ns" ? "A namespace." : "A key."),
+        Schema = name switch
+        {
+            "id" => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = ApiSchemas.TokenIdPattern, MinLength = 13, MaxLength = 13 },
+            "instance" => new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 128, Pattern = "^[^/]+$" },
+            _ => ApiSchemas.Name(name == "ns" ? "A namespace." : "A key."),
+        },
     };
 
     public static OpenApiParameter Header(string name, string description) => new()

@@ -207,6 +207,38 @@ internal static class ApiSchemas
             ("settings", settingsMap),
             ("omitted", Any("Ignored."))));
 
+        var signature = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 88, MaxLength = 88,
+            Description = "Ed25519 signature (base64) over every byte of this document before ,\"signature\": (docs/watch.md). Always the last member." };
+        yield return ("Snapshot", Obj("Every resolved value of the namespaces asked for, at one revision; signed.", ["revision", "at", "namespaces", "settings", "signature"],
+            ("revision", Int("The revision the state is at.")),
+            ("at", Time("When it was taken.")),
+            ("namespaces", Array(Name("A namespace."))),
+            ("settings", Array(R("Setting"), "Sensitive values in clear only with secrets.reveal on their namespace (audited).")),
+            ("signature", signature)));
+        yield return ("WatchEvent", new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Description = "A stream of server-sent events: change (id: the revision), heartbeat, reset and closing, each a signed JSON "
+                + "document (docs/watch.md). The stream starts with retry: 1000.",
+        });
+        yield return ("SigningKey", Obj("The key that signs events and snapshots.", ["algorithm", "keyId", "publicKey"],
+            ("algorithm", Enum("The algorithm.", "Ed25519")),
+            ("keyId", Str("The first 8 bytes of SHA-256 of the public key, hex.")),
+            ("publicKey", Str("The raw 32-byte public key, base64: pin it in clients."))));
+        yield return ("ConsumerList", Obj("Consumers with an open watch, and what each has applied.", ["revision", "consumers"],
+            ("revision", Int("The server's revision.")),
+            ("consumers", Array(R("Consumer")))));
+        yield return ("Consumer", Obj("A consumer instance.", ["instance", "namespaces", "appliedRevision", "behind", "connectedSince", "lastSeen"],
+            ("instance", Str("Its instance id.")),
+            ("application", Str("The application it says it is.")),
+            ("host", Str("The host it says it runs on.")),
+            ("namespaces", Array(Name("A namespace."), "The namespaces it follows (those the caller may read).")),
+            ("appliedRevision", Int("The last revision it reported applied (its resume point until it reports).")),
+            ("behind", Bool("A commit after appliedRevision touched one of its namespaces.")),
+            ("connectedSince", Time("When its watch opened.")),
+            ("lastSeen", Time("Its last report or heartbeat."))));
+        yield return ("ConsumerReport", Obj("The revision a consumer has applied.", ["revision"], ("revision", Int("A revision."))));
+
         yield return ("TokenList", Obj("API tokens (never their secrets).", ["tokens"], ("tokens", Array(R("Token")))));
         yield return ("Token", TokenSchema("An API token.", withSecret: false));
         yield return ("CreatedToken", TokenSchema("A new token; its secret is shown this once.", withSecret: true));

@@ -166,6 +166,26 @@ internal sealed class SqliteSettingsStore : ISettingsStore
                     r.GetString(7), r.GetInt64(8), r.IsDBNull(9) ? null : r.GetString(9)));
         }));
 
+    public Task<IReadOnlyList<ChangeRecord>> ChangesAsync(long after, long through, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<ChangeRecord>>(Guarded(() =>
+        {
+            using var connection = Open();
+            return Query(connection, $"""
+                SELECT revision, namespace, key, scope, version, old_value, new_value, actor, at, comment, prev_revision, created_at FROM history
+                WHERE id >= ($after + 1) * {RevisionSpan} AND id < ($through + 1) * {RevisionSpan}
+                ORDER BY id
+                """,
+                p =>
+                {
+                    p.AddWithValue("$after", after);
+                    p.AddWithValue("$through", through);
+                },
+                r => new ChangeRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4),
+                    r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6),
+                    r.GetString(7), r.GetInt64(8), r.IsDBNull(9) ? null : r.GetString(9),
+                    r.IsDBNull(10) ? 0 : r.GetInt64(10), r.IsDBNull(11) ? r.GetInt64(8) : r.GetInt64(11)));
+        }));
+
     public Task<IReadOnlyList<StoredEntry>> StateAtAsync(string? ns, long revision, CancellationToken ct = default) =>
         Task.FromResult<IReadOnlyList<StoredEntry>>(Guarded(() =>
         {

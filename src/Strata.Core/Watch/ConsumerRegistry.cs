@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+
+namespace Strata.Watch;
+
+/// <summary>
+/// The services following this server: one entry per consumer instance while it has a watch open, with the revision
+/// it last said it applied. Lets an operator see whether a change has reached the whole fleet.
+/// </summary>
+internal sealed class ConsumerRegistry(TimeProvider time)
+{
+    private readonly TimeProvider time = time;
+
+    private readonly ConcurrentDictionary<string, Consumer> _consumers = new(StringComparer.Ordinal);
+    // Connects and disconnects are rare; one lock keeps a reconnect from racing the removal of its last stream.
+    private readonly Lock _membership = new();
+
+    /// <summary>Registers a stream's consumer; disposing the result ends that stream's registration.</summary>
+    public Connection Connect(string instance, string? application, string? host, IReadOnlyList<string> namespaces, string? tokenId, long appliedRevision)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        lock (_membership)
+        {
+            var consumer = _consumers.TryGetValue(instance, out var known)
+                ? known.Reconnected(application, host, namespaces, tokenId, now, appliedRevision)
+                : _consumers[instance] = new Consumer(instance, application, host, namespaces, tokenId, now, appliedRevision);
+            return new Connection(this, consumer);
+        }
+    }
+
+    /// <summary>Records an applied revision; false when no open stream of this token belongs to the instance.</summary>
+    public bool Report(string instance, string? tokenId, long revision)
+    {
+        if (!_consumers.TryGetValue(instance, out var consumer) || consumer.TokenId != tokenId || consumer.Streams == 0) return false;
+        consumer.Applied(revision, time.GetUtcNow().ToUnixTimeMilliseconds());
+        return true;
+    }
+
+    public IReadOnlyList<Consumer> List() => [.. _consumers.Values.Where(c => c.Streams > 0).OrderBy(c => c.Application).ThenBy(c => c.Instance)];
+
+    public int Count => _consumers.Values.Count(c => c.Streams > 0);
+
+    private void Disconnect(Consumer consumer)
+    {
+        lock (_membership)
+            if (consumer.Disconnected() == 0) _consumers.TryRemove(KeyValuePair.Create(consumer.Instance, consumer));
+    }
+
+    internal sealed class Consumer(string instance, string? application, string? host, IReadOnlyList<string> namespaces, string? tokenId,
+        long connectedSince, long appliedRevision)
+    {
+        private readonly Lock _gate = new();
+        private int _streams = 1;
+
+        public string Instance { get; } = instance;
+        public string? Application { get; private set; } = application;
+        public string? Host { get; private set; } = host;
+        public IReadOnlyList<string> Namespaces { get; private set; } = namespaces;
+        public string? TokenId { get; private set; } = tokenId;
+        public long ConnectedSince { get; private set; } = connectedSince;
+        public long AppliedRevision { get; private set; } = appliedRevision;
+        public long LastSeen { get; private set; } = connectedSince;
+        public int Streams { get { lock (_gate) return _streams; } }
+
+        public Consumer Reconnected(string? application, string? host, IReadOnlyList<string> namespaces, string? tokenId, long now, long applied)
+        {
+            lock (_gate)
+            {
+                _streams++;
+                (Application, Host, Namespaces, TokenId, LastSeen) = (application, host, namespaces, tokenId, now);
+                AppliedRevision = Math.Max(AppliedRevision, applied);
+            }
+            return this;
+        }
+
+        public void Applied(long revision, long now)
+        {
+            lock (_gate) (AppliedRevision, LastSeen) = (Math.Max(AppliedRevision, revision), now);
+        }
+
+        public void Seen(long now)
+        {
+            lock (_gate) LastSeen = now;
+        }
+
+        public int Disconnected()
+        {
+            lock (_gate) return --_streams;
+        }
+    }
+
+    /// <summary>One stream's registration of its consumer.</summary>
+    internal sealed class Connection(ConsumerRegistry registry, Consumer consumer) : IDisposable
+    {
+        private int _disposed;
+
+        /// <summary>The stream is alive (a heartbeat reached it).</summary>
+        public void Seen() => consumer.Seen(registry.time.GetUtcNow().ToUnixTimeMilliseconds());
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) registry.Disconnect(consumer);
+        }
+    }
+}

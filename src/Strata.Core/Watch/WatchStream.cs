@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Strata.Engine;
+using Strata.Security;
+
+namespace Strata.Watch;
+
+/// <summary>
+/// One watcher's events (docs/watch.md): history after its resume point, then live events, with no gap and no
+/// duplicate across the switch; a watcher that falls behind resumes from history the same way. Ends with a
+/// <c>closing</c> event when <paramref name="ending"/> fires (shutdown, token revoked or expired).
+/// </summary>
+internal sealed class WatchStream(SettingsEngine engine, WatchFormat format, SigningKey key, long? resumeAfter,
+    CancellationToken ending, Func<string> endingReason, Func<bool> stillAllowed, Func<Task> auditReveal, Action? seen = null)
+{
+    public const string Heartbeat = "heartbeat", Reset = "reset", Closing = "closing";
+    private static readonly TimeSpan Retry = TimeSpan.FromSeconds(1);
+
+    private bool _first = true;
+
+    public async IAsyncEnumerable<SseItem<byte[]>> RunAsync([EnumeratorCancellation] CancellationToken aborted = default)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted, ending);
+        var position = resumeAfter;
+        var revealed = false;
+        while (!stop.IsCancellationRequested)
+        {
+            var (reader, after) = engine.Feed.Subscribe();
+            try
+            {
+                position ??= after;
+                if (ResetReason(position.Value, after) is { } reason)
+                {
+                    yield return Item(ResetBytes(after, reason), Reset);
+                    position = after;
+                }
+                else
+                {
+                    await using var replay = engine.History.ReplayAsync(position.Value, after, format.Watches).GetAsyncEnumerator();
+                    while (!stop.IsCancellationRequested && await replay.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        position = replay.Current.Revision;
+                        var bytes = format.Render(replay.Current);
+                        if (bytes.Length == 0) continue;
+                        if (!revealed && format.RevealsSecretIn(replay.Current))
+                        {
+                            revealed = true;
+                            await auditReveal().ConfigureAwait(false);
+                        }
+                        yield return Item(bytes, format.ChangeEvent, replay.Current.Revision);
+                    }
+                }
+                // Current through the subscription's start: the client knows the stream is live.
+                yield return Item(HeartbeatBytes(after, engine.Now), Heartbeat);
+
+                while (true)
+                {
+                    var (next, overflowed) = await NextAsync(reader, stop.Token).ConfigureAwait(false);
+                    if (next is null)
+                    {
+                        if (overflowed) break;
+                        goto Stopped;
+                    }
+                    switch (next.Event)
+                    {
+                        case ChangeEvent.Heartbeat:
+                            if (!stillAllowed()) goto Stopped;
+                            seen?.Invoke();
+                            yield return Item(next.Rendered(Heartbeat, this, static (e, self) => self.HeartbeatBytes(e.Revision, e.At)), Heartbeat);
+                            break;
+                        case ChangeEvent.Reloaded:
+                            position = next.Revision;
+                            yield return format.Reloaded(next) is { } reloaded
+                                ? Item(reloaded, format.ReloadEvent, next.Revision)
+                                : Item(ResetBytes(next.Revision, "the server re-read its store"), Reset);
+                            break;
+                        default:
+                            if (next.Revision <= position) break;
+                            position = next.Revision;
+                            var bytes = next.Rendered(format.Key, format, static (e, f) => f.Render(e));
+                            if (bytes.Length == 0) break;
+                            if (!revealed && format.RevealsSecretIn(next))
+                            {
+                                revealed = true;
+                                await auditReveal().ConfigureAwait(false);
+                            }
+                            yield return Item(bytes, format.ChangeEvent, next.Revision);
+                            break;
+                    }
+                }
+            }
+            finally
+            {
+                engine.Feed.Unsubscribe(reader);
+            }
+        }
+    Stopped:
+        if (!aborted.IsCancellationRequested) yield return Item(ClosingBytes(endingReason()), Closing);
+    }
+
+    private string? ResetReason(long position, long current)
+    {
+        if (position > current) return $"since {position} is after the current revision {current}";
+        var max = Math.Max(0, engine.Options.Watch.MaxReplay);
+        if (current - position > max) return $"since {position} is {current - position} revisions behind; at most {max} are replayed";
+        return null;
+    }
+
+    /// <summary>The next event; null with overflowed when the subscription fell behind, null without when stopped.</summary>
+    private static async ValueTask<(ChangeEvent? Event, bool Overflowed)> NextAsync(ChannelReader<ChangeEvent> reader, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                if (reader.TryRead(out var e)) return (e, false);
+                if (!await reader.WaitToReadAsync(ct).ConfigureAwait(false)) return (null, true);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return (null, false);
+        }
+        catch (Exception e) when (e is ChangeFeedOverflowException or ChannelClosedException)
+        {
+            return (null, true);
+        }
+    }
+
+    private SseItem<byte[]> Item(byte[] data, string type, long? revision = null)
+    {
+        var item = new SseItem<byte[]>(data, type)
+        {
+            EventId = revision?.ToString(CultureInfo.InvariantCulture),
+            ReconnectionInterval = _first ? Retry : null,
+        };
+        _first = false;
+        return item;
+    }
+
+    private byte[] HeartbeatBytes(long revision, long at) => SignedJson.Write(key, (revision, at), static (w, s) =>
+    {
+        w.WriteNumber("revision", s.revision);
+        SignedJson.Time(w, "at", s.at);
+    });
+
+    private byte[] ResetBytes(long revision, string reason) => SignedJson.Write(key, (revision, reason), static (w, s) =>
+    {
+        w.WriteNumber("revision", s.revision);
+        w.WriteString("reason", s.reason);
+    });
+
+    private byte[] ClosingBytes(string reason) => SignedJson.Write(key, reason, static (w, r) =>
+    {
+        w.WriteString("reason", r);
+        w.WriteNumber("retryAfterMs", (long)Retry.TotalMilliseconds);
+    });
+}
