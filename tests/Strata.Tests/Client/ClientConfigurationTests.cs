@@ -224,17 +224,20 @@ public sealed class ClientConfigurationTests : IAsyncLifetime
     [Fact]
     public async Task The_consumers_view_shows_the_instance_and_the_revision_it_applied()
     {
-        using var config = (IDisposable)await StrataClient.BuildAsync(_server.Address, o => { o.InstanceId = "consumer-test-1"; o.Host = "web-7"; });
+        var log = new CapturedLog();
+        using var config = (IDisposable)await StrataClient.BuildAsync(_server.Address, o => { o.InstanceId = "consumer-test-1"; o.Host = "web-7"; o.LoggerFactory = log.Factory; });
         var root = (IConfigurationRoot)config;
         var provider = StrataConfigurationExtensions.FindProvider(root)!;
         using var recorder = new ReloadRecorder(root, "checkout:max_items");
-        var reported = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var revision = 0L;
-        provider.Reporter.Reported += r => { if (r >= Volatile.Read(ref revision) && Volatile.Read(ref revision) > 0) reported.TrySetResult(); };
+        var reportedUpTo = 0L;
+        using var reports = new SemaphoreSlim(0);
+        provider.Reporter.Reported += r => { Interlocked.Exchange(ref reportedUpTo, Math.Max(r, Interlocked.Read(ref reportedUpTo))); reports.Release(); };
 
-        Volatile.Write(ref revision, await PutAsync("checkout", "max_items", "88"));
+        var revision = await PutAsync("checkout", "max_items", "88");
         await recorder.WaitForRevisionAsync(revision);
-        await reported.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        // The report may land before or after the PUT answers: wait until one covers the revision.
+        while (Interlocked.Read(ref reportedUpTo) < revision)
+            Assert.True(await reports.WaitAsync(TimeSpan.FromSeconds(30)), log.Text);
 
         var listing = await _server.Http.GetAsync("api/v1/consumers");
         Assert.Equal(HttpStatusCode.OK, listing.StatusCode);
