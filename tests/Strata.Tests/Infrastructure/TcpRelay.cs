@@ -6,15 +6,16 @@ namespace Strata.Tests.Infrastructure;
 
 /// <summary>
 /// A TCP relay on 127.0.0.1, port 0, in front of a target (a server under test), with the faults client tests need:
-/// flip one byte of what the server sends (<see cref="FlipOnceAfter"/>) and drop every open connection
-/// (<see cref="DropAll"/>). Each connection is relayed with one fixed buffer per direction; a half-close is passed on.
+/// flip one byte of what the server sends (<see cref="FlipOnceAfter"/>), drop every open connection
+/// (<see cref="DropAll"/>), freeze them as a dead proxy does (<see cref="FreezeAll"/>), and refuse or redirect new ones
+/// (<see cref="Target"/>: a server that is down, or restarted on another port). Each connection is relayed with one
+/// fixed buffer per direction; a half-close is passed on.
 /// </summary>
 public sealed class TcpRelay : IAsyncDisposable
 {
     private const int BufferBytes = 16 * 1024;
     private static readonly TimeSpan DisposeBudget = TimeSpan.FromSeconds(10);
 
-    private readonly IPEndPoint _target;
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Connection, byte> _open = new();
@@ -22,11 +23,13 @@ public sealed class TcpRelay : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<(int Count, TaskCompletionSource Reached)> _acceptWaiters = [];
     private readonly Task _accepting;
+    private IPEndPoint? _target;
     private ByteFlip? _flip;
+    private TaskCompletionSource? _withheld;
     private int _accepted;
     private int _disposed;
 
-    private TcpRelay(IPEndPoint target)
+    private TcpRelay(IPEndPoint? target)
     {
         _target = target;
         _listener = new TcpListener(IPAddress.Loopback, 0);
@@ -35,12 +38,8 @@ public sealed class TcpRelay : IAsyncDisposable
         _accepting = AcceptAsync();
     }
 
-    /// <summary>A relay to <paramref name="target"/>'s host and port (an IP address or <c>localhost</c>).</summary>
-    public static TcpRelay Start(Uri target)
-    {
-        var address = target.IsLoopback && !IPAddress.TryParse(target.Host, out _) ? IPAddress.Loopback : IPAddress.Parse(target.Host);
-        return new TcpRelay(new IPEndPoint(address, target.Port));
-    }
+    /// <summary>A relay to <paramref name="target"/>'s host and port (an IP address or <c>localhost</c>); null for none yet.</summary>
+    public static TcpRelay Start(Uri? target) => new(EndPointOf(target));
 
     public static TcpRelay Start(IPEndPoint target) => new(target);
 
@@ -49,7 +48,17 @@ public sealed class TcpRelay : IAsyncDisposable
     /// <summary>The relay's own base address for an HTTP client: <c>http://127.0.0.1:port/</c>.</summary>
     public Uri Address => new($"http://127.0.0.1:{Endpoint.Port}/");
 
-    /// <summary>Connections accepted since the start, open or not.</summary>
+    /// <summary>
+    /// Where new connections go. Null refuses them: each is accepted and closed at once, as a server that is down
+    /// answers. Changing it leaves open connections where they are.
+    /// </summary>
+    public Uri? Target
+    {
+        get => Volatile.Read(ref _target) is { } target ? new Uri($"http://{target}/") : null;
+        set => Volatile.Write(ref _target, EndPointOf(value));
+    }
+
+    /// <summary>Connections accepted since the start, open or not, refused ones included.</summary>
     public int Accepted => Volatile.Read(ref _accepted);
 
     public int OpenConnections => _open.Count;
@@ -82,6 +91,19 @@ public sealed class TcpRelay : IAsyncDisposable
         return dropped;
     }
 
+    /// <summary>
+    /// Stops forwarding on every open connection, both ways, and leaves them open: each end sees a silent peer, as
+    /// behind a dead proxy, until <see cref="DropAll"/>. New connections are relayed as usual. The task completes once
+    /// a frozen connection has received bytes and kept them back.
+    /// </summary>
+    public Task FreezeAll()
+    {
+        var withheld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _withheld, withheld);
+        foreach (var connection in _open.Keys) connection.Freeze();
+        return withheld.Task;
+    }
+
     /// <summary>Completes when <paramref name="count"/> connections in all have been accepted (a client's reconnect, say).</summary>
     public Task WaitForAcceptedAsync(int count)
     {
@@ -93,6 +115,9 @@ public sealed class TcpRelay : IAsyncDisposable
             return reached.Task;
         }
     }
+
+    private static IPEndPoint? EndPointOf(Uri? target) => target is null ? null
+        : new IPEndPoint(target.IsLoopback && !IPAddress.TryParse(target.Host, out _) ? IPAddress.Loopback : IPAddress.Parse(target.Host), target.Port);
 
     private async Task AcceptAsync()
     {
@@ -107,9 +132,16 @@ public sealed class TcpRelay : IAsyncDisposable
             {
                 return;
             }
-            var connection = new Connection(this, client);
-            _open.TryAdd(connection, 0);
-            _relaying.Add(connection.RunAsync());
+            if (Volatile.Read(ref _target) is { } target)
+            {
+                var connection = new Connection(this, client, target);
+                _open.TryAdd(connection, 0);
+                _relaying.Add(connection.RunAsync());
+            }
+            else
+            {
+                client.Dispose();
+            }
             Accept();
         }
     }
@@ -144,16 +176,17 @@ public sealed class TcpRelay : IAsyncDisposable
     }
 
     /// <summary>One client and its own connection to the target.</summary>
-    private sealed class Connection(TcpRelay relay, Socket client)
+    private sealed class Connection(TcpRelay relay, Socket client, IPEndPoint target)
     {
         private readonly Socket _server = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        private int _closed;
+        private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private volatile bool _frozen;
 
         public async Task RunAsync()
         {
             try
             {
-                await _server.ConnectAsync(relay._target, relay._stopping.Token);
+                await _server.ConnectAsync(target, relay._stopping.Token);
                 await Task.WhenAll(PumpAsync(client, _server, inspect: false), PumpAsync(_server, client, inspect: true));
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
@@ -167,9 +200,11 @@ public sealed class TcpRelay : IAsyncDisposable
             }
         }
 
+        public void Freeze() => _frozen = true;
+
         public void Close()
         {
-            if (Interlocked.Exchange(ref _closed, 1) != 0) return;
+            if (!_closed.TrySetResult()) return;
             foreach (var socket in new[] { client, _server })
             {
                 try
@@ -194,6 +229,13 @@ public sealed class TcpRelay : IAsyncDisposable
                 while (true)
                 {
                     var read = await from.ReceiveAsync(buffer, relay._stopping.Token);
+                    if (_frozen)
+                    {
+                        // Kept back, like everything after it, until the connection is dropped.
+                        if (read > 0) Volatile.Read(ref relay._withheld)?.TrySetResult();
+                        await _closed.Task;
+                        return;
+                    }
                     if (read == 0) break;
                     if (inspect && Volatile.Read(ref relay._flip) is { IsClaimed: false } flip)
                     {

@@ -217,6 +217,69 @@ public sealed class TcpRelayTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_relay_without_a_target_closes_what_it_accepts_and_relays_again_once_given_one()
+    {
+        var target = _relay.Target;
+        _relay.Target = null;
+        using (var refused = new TcpClient())
+        {
+            await refused.ConnectAsync(_relay.Endpoint).WaitAsync(Timeout);
+            Assert.True(await SeesClosedAsync(refused.GetStream()));
+        }
+
+        _relay.Target = target;
+        var (client, server) = await ConnectAsync();
+        await server.WriteAsync("up"u8.ToArray());
+        server.Socket.Shutdown(SocketShutdown.Send);
+
+        Assert.Equal("up", Encoding.UTF8.GetString(await ReadToEndAsync(client)));
+        Assert.Equal(2, _relay.Accepted);
+    }
+
+    [Fact]
+    public async Task A_frozen_connection_forwards_nothing_and_stays_open_until_dropped()
+    {
+        var (client, server) = await ConnectAsync();
+        var withheld = _relay.FreezeAll();
+
+        await server.WriteAsync("event: heartbeat\n\n"u8.ToArray());
+        await withheld.WaitAsync(Timeout);
+        Assert.Equal(1, _relay.OpenConnections);
+        var read = client.ReadAsync(new byte[64]).AsTask();
+        Assert.False(read.IsCompleted);
+
+        _relay.DropAll();
+
+        // What the relay kept back never arrives: the client's read ends with the connection, empty.
+        int received;
+        try
+        {
+            received = await read.WaitAsync(Timeout);
+        }
+        catch (IOException)
+        {
+            received = 0;
+        }
+        Assert.Equal(0, received);
+        Assert.True(await SeesClosedAsync(server));
+    }
+
+    [Fact]
+    public async Task A_connection_opened_after_a_freeze_is_relayed()
+    {
+        var (frozen, _) = await ConnectAsync();
+        _ = _relay.FreezeAll();
+
+        var (client, server) = await ConnectAsync();
+        await server.WriteAsync("live"u8.ToArray());
+        server.Socket.Shutdown(SocketShutdown.Send);
+
+        Assert.Equal("live", Encoding.UTF8.GetString(await ReadToEndAsync(client)));
+        Assert.Equal(2, _relay.OpenConnections);
+        Assert.False(frozen.ReadAsync(new byte[1]).AsTask().IsCompleted);
+    }
+
+    [Fact]
     public async Task Disposing_the_relay_closes_its_connections()
     {
         var (client, server) = await ConnectAsync();
