@@ -51,6 +51,13 @@ public sealed class LastKnownGoodFileTests : IDisposable
         Assert.Equal(FilePath, refused.Path);
         Assert.Contains(FilePath, refused.Message);
         Assert.DoesNotContain(Secret, refused.Message);
+        // The message says which refusal it is in words an operator can search for.
+        Assert.Contains(refused.Reason switch
+        {
+            LastKnownGoodRefusal.WrongKey => "refused as written under another key",
+            LastKnownGoodRefusal.UnsupportedVersion => "refused as in an unsupported format version",
+            var reason => $"refused as {reason.ToString().ToLowerInvariant()}",
+        }, refused.Message);
         return refused;
     }
 
