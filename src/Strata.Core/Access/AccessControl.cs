@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Strata.Application;
 using Strata.Engine;
 using Strata.Http;
 
@@ -21,6 +22,14 @@ internal static class AccessControl
         builder.AddEndpointFilter(new AccessFilter(permission, global));
 
     public static StrataPrincipal Principal(HttpContext http) => (StrataPrincipal)http.User;
+
+    /// <summary>The request's caller, as the application's commands take it (anonymous, with no grants, when authentication failed).</summary>
+    public static Caller Caller(HttpContext http)
+    {
+        var principal = http.User as StrataPrincipal;
+        return new(http.User.Identity?.Name ?? StrataPrincipal.AnonymousName, principal?.TokenId, principal?.Grants ?? [],
+            http.Connection.RemoteIpAddress, http.TraceIdentifier, http.Request.Method, http.Request.Path.Value);
+    }
 
     /// <summary>The problem for a principal that lacks <paramref name="permission"/> (on <paramref name="ns"/> when given).</summary>
     public static IResult Denied(HttpContext http, string permission, string? ns)
@@ -79,12 +88,7 @@ internal static class AccessControl
     /// <summary>Audits a refused request (durably, or counted into a summary row under a flood) and answers its problem.</summary>
     public static async ValueTask<object?> RefuseAsync(HttpContext http, IResult problem, string permission, string? ns, string reason)
     {
-        var engine = http.RequestServices.GetRequiredService<SettingsEngine>();
-        var method = http.Request.Method;
-        var path = http.Request.Path.Value;
-        var denied = Audit.AuditTrail.Event(http, engine, "access.denied", "denied", ns, detail: new { permission, reason, method, path });
-        var source = ClientSource.Of(http.Connection.RemoteIpAddress)?.ToString();
-        await engine.Denials.RecordAsync(denied, source, reason, permission, method, path).ConfigureAwait(false);
+        await http.RequestServices.GetRequiredService<CommandAudit>().RefuseAsync(Caller(http), permission, ns, reason).ConfigureAwait(false);
         return problem;
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Strata.Access;
+using Strata.Application;
 using Strata.Audit;
 using Strata.Engine;
 using Strata.Http;
@@ -69,26 +70,24 @@ internal static class ConfigStoreEndpoints
         });
     }
 
-    private static async Task<IResult> Put(string ns, string key, HttpContext context, SettingsEngine engine)
+    private static async Task<IResult> Put(string ns, string key, HttpContext context, SettingsEngine engine, PutCommand put)
     {
         var (body, problem) = await RequestJson.ReadAsync(context, engine.Options).ConfigureAwait(false);
         if (problem is not null) return problem;
         if (!Etag.TryExpectedVersion(context.Request, out var expected, out problem)) return problem!;
-        var result = await engine.CommitAsync(AuditTrail.Changes(context, [new Change(ns, key, Scope.Global, body, expected)])).ConfigureAwait(false);
-        var applied = result.Applied[0];
+        var result = await put.RunAsync(AccessControl.Caller(context), new Change(ns, key, Scope.Global, body, expected), readBack: true).ConfigureAwait(false);
+        var applied = result.Applied;
         context.Response.Headers.ETag = Etag.Version(applied.Version);
-        // What a read gets can differ from what was written (a higher layer may win): only a reader is told.
-        if (AccessControl.Principal(context).Can(Permission.Read, ns) && engine.Get(ns, key) is { } setting)
-            return JsonBytes.Result(w => WriteItem(w, setting));
-        var sensitive = engine.Registry.IsSensitive(applied.Namespace, applied.Key);
-        return JsonBytes.Result(w => WriteItem(w, applied, body, sensitive));
+        return result.Read is { } setting
+            ? JsonBytes.Result(w => WriteItem(w, setting))
+            : JsonBytes.Result(w => WriteItem(w, applied, body, result.Sensitive));
     }
 
-    private static async Task<IResult> Delete(string ns, string key, HttpContext context, SettingsEngine engine)
+    private static async Task<IResult> Delete(string ns, string key, HttpContext context, ResetCommand reset)
     {
         if (!Etag.TryExpectedVersion(context.Request, out var expected, out var problem)) return problem!;
-        var result = await engine.CommitAsync(AuditTrail.Changes(context, [new Change(ns, key, Scope.Global, null, expected)])).ConfigureAwait(false);
-        return result.Applied.Count == 0
+        var result = await reset.RunAsync(AccessControl.Caller(context), ns, key, Scope.Global, expected).ConfigureAwait(false);
+        return !result.Reset
             ? Problems.NotFound($"Config '{ns}/{key}' has no stored value to delete.")
             : TypedResults.NoContent();
     }

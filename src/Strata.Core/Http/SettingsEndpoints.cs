@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Strata.Access;
+using Strata.Application;
 using Strata.Audit;
 using Strata.Engine;
 using Strata.Http.OpenApi;
@@ -127,7 +128,7 @@ internal static class SettingsEndpoints
             ? SettingJson.Render(setting, read.Reveal) : setting.Json(SettingJson.Render));
     }
 
-    private static async Task<IResult> PutSetting(string ns, string key, HttpContext context, SettingsEngine engine)
+    private static async Task<IResult> PutSetting(string ns, string key, HttpContext context, SettingsEngine engine, PutCommand put)
     {
         var (body, problem) = await RequestJson.ReadAsync(context, engine.Options).ConfigureAwait(false);
         if (problem is not null) return problem;
@@ -139,18 +140,17 @@ internal static class SettingsEndpoints
 
         if (!Etag.TryExpectedVersion(context.Request, out var expected, out problem)) return problem!;
         var change = new Change(ns, key, context.Request.Query["scope"].ToString(), value, expected);
-        var result = await engine.CommitAsync(AuditTrail.Changes(context, [change], comment)).ConfigureAwait(false);
-        var applied = result.Applied[0];
+        var result = await put.RunAsync(AccessControl.Caller(context), change, comment).ConfigureAwait(false);
+        var applied = result.Applied;
         context.Response.Headers.ETag = Etag.Version(applied.Version);
         Etag.SetRevision(context.Response, result.Revision);
-        var sensitive = engine.Registry.IsSensitive(applied.Namespace, applied.Key);
         return JsonBytes.Result(w =>
         {
             w.WriteStartObject();
             w.WriteString("namespace", applied.Namespace);
             w.WriteString("key", applied.Key);
             w.WriteString("scope", applied.Scope);
-            SettingJson.WriteValue(w, "value", value, sensitive);
+            SettingJson.WriteValue(w, "value", value, result.Sensitive);
             w.WriteNumber("version", applied.Version);
             w.WriteNumber("revision", result.Revision);
             w.WriteString("createdAt", SettingJson.Time(applied.CreatedAt));
@@ -163,21 +163,20 @@ internal static class SettingsEndpoints
     /// Removes the override at one scope. The answer says what the write did, never a value: a caller may write
     /// without being allowed to read, and what a read now gets is a read.
     /// </summary>
-    private static async Task<IResult> ResetSetting(string ns, string key, HttpContext context, SettingsEngine engine)
+    private static async Task<IResult> ResetSetting(string ns, string key, HttpContext context, ResetCommand reset)
     {
         if (!Etag.TryExpectedVersion(context.Request, out var expected, out var problem)) return problem!;
-        var change = new Change(ns, key, context.Request.Query["scope"].ToString(), null, expected);
-        var result = await engine.CommitAsync(AuditTrail.Changes(context, [change])).ConfigureAwait(false);
+        var result = await reset.RunAsync(AccessControl.Caller(context), ns, key, context.Request.Query["scope"].ToString(), expected).ConfigureAwait(false);
         Etag.SetRevision(context.Response, result.Revision);
-        var applied = result.Applied.Count > 0 ? result.Applied[0] : null;
+        var applied = result.Applied;
         if (applied is not null) context.Response.Headers.ETag = Etag.Version(applied.Version);
         return JsonBytes.Result(w =>
         {
             w.WriteStartObject();
-            w.WriteString("namespace", applied?.Namespace ?? ns);
-            w.WriteString("key", applied?.Key ?? key);
-            w.WriteString("scope", applied?.Scope ?? Scope.TryNormalize(change.Scope, out _));
-            w.WriteBoolean("reset", applied is not null);
+            w.WriteString("namespace", result.Namespace);
+            w.WriteString("key", result.Key);
+            w.WriteString("scope", result.Scope);
+            w.WriteBoolean("reset", result.Reset);
             if (applied is not null) w.WriteNumber("version", applied.Version);
             w.WriteNumber("revision", result.Revision);
             w.WriteEndObject();
