@@ -11,8 +11,8 @@ namespace Strata.Access;
 
 /// <summary>
 /// Who may call what. Each endpoint declares the permission it needs (<see cref="Requires"/>); the namespace comes
-/// from the route, or, for endpoints that span namespaces (listings, patches, imports), the handler checks each one
-/// with <see cref="Principal"/>. No credentials (or a bad token) and not allowed is 401; a valid token without the
+/// from the route, or, for endpoints that span namespaces, each one is checked by the handler (listings, with
+/// <see cref="Principal"/>) or by the application's command (patches, imports). No credentials (or a bad token) and not allowed is 401; a valid token without the
 /// permission is 403.
 /// </summary>
 internal static class AccessControl
@@ -71,19 +71,6 @@ internal static class AccessControl
     /// <summary>For handlers that check namespaces themselves: audits the refusal and answers its problem.</summary>
     public static async Task<IResult> DenyAsync(HttpContext http, string permission, string ns) =>
         (IResult)(await RefuseAsync(http, Denied(http, permission, ns), permission, ns, "missing permission").ConfigureAwait(false))!;
-
-    /// <summary>
-    /// For change sets that span namespaces (patch, import): null when the caller may write every one, otherwise the
-    /// audited refusal naming the first that it may not. The whole set is refused, never part of it.
-    /// </summary>
-    public static async Task<IResult?> CheckWritableAsync(HttpContext http, IEnumerable<Change> changes)
-    {
-        var principal = Principal(http);
-        foreach (var change in changes)
-            if (!principal.Can(Permission.Write, change.Namespace))
-                return await DenyAsync(http, Permission.Write, change.Namespace).ConfigureAwait(false);
-        return null;
-    }
 
     /// <summary>Audits a refused request (durably, or counted into a summary row under a flood) and answers its problem.</summary>
     public static async ValueTask<object?> RefuseAsync(HttpContext http, IResult problem, string permission, string? ns, string reason)

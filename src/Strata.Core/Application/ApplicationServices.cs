@@ -13,6 +13,8 @@ internal static class ApplicationServices
         services.AddSingleton<CommandAudit>();
         services.AddSingleton<PutCommand>();
         services.AddSingleton<ResetCommand>();
+        services.AddSingleton<PatchCommand>();
+        services.AddSingleton<ImportCommand>();
         return services;
     }
 }

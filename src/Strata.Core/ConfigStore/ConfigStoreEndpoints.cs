@@ -131,7 +131,7 @@ internal static class ConfigStoreEndpoints
         });
     }
 
-    private static async Task<IResult> Patch(HttpContext context, SettingsEngine engine)
+    private static async Task<IResult> Patch(HttpContext context, SettingsEngine engine, PatchCommand patch)
     {
         // A value sits one level deeper here ("updates") than in a v1 PUT body's "value".
         var (body, problem) = await RequestJson.ReadAsync(context, engine.Options, extraDepth: 1).ConfigureAwait(false);
@@ -149,8 +149,7 @@ internal static class ConfigStoreEndpoints
                 ? new Change(engine.Options.ConfigStoreNamespace, p.Name, Scope.Global, p.Value)
                 : new Change(p.Name[..slash], p.Name[(slash + 1)..], Scope.Global, p.Value);
         }).ToList();
-        if (await AccessControl.CheckWritableAsync(context, changes).ConfigureAwait(false) is { } denied) return denied;
-        var result = await engine.CommitAsync(AuditTrail.Changes(context, changes, comment)).ConfigureAwait(false);
+        var result = await patch.RunAsync(AccessControl.Caller(context), changes, comment).ConfigureAwait(false);
         return Event("updated", result.Revision, changes.Select(c => c.Key));
     }
 

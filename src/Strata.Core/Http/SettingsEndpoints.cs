@@ -183,7 +183,7 @@ internal static class SettingsEndpoints
         });
     }
 
-    private static async Task<IResult> Patch(HttpContext context, SettingsEngine engine)
+    private static async Task<IResult> Patch(HttpContext context, SettingsEngine engine, PatchCommand patch)
     {
         // A value sits two levels deeper here ("changes", its item) than in a PUT body, and may be as deep as there.
         var (body, problem) = await RequestJson.ReadAsync(context, engine.Options, extraDepth: 2).ConfigureAwait(false);
@@ -216,9 +216,7 @@ internal static class SettingsEndpoints
             }
             changes.Add(new Change(ns, key, scope ?? Scope.Global, reset ? null : value, ifVersion));
         }
-        if (await AccessControl.CheckWritableAsync(context, changes).ConfigureAwait(false) is { } denied) return denied;
-
-        var result = await engine.CommitAsync(AuditTrail.Changes(context, changes, comment)).ConfigureAwait(false);
+        var result = await patch.RunAsync(AccessControl.Caller(context), changes, comment).ConfigureAwait(false);
         return CommitJson(result);
     }
 
