@@ -15,6 +15,8 @@ internal static class ApplicationServices
         services.AddSingleton<ResetCommand>();
         services.AddSingleton<PatchCommand>();
         services.AddSingleton<ImportCommand>();
+        services.AddSingleton<KeyRollbackCommand>();
+        services.AddSingleton<NamespaceRollbackCommand>();
         return services;
     }
 }
