@@ -17,6 +17,8 @@ internal static class ApplicationServices
         services.AddSingleton<ImportCommand>();
         services.AddSingleton<KeyRollbackCommand>();
         services.AddSingleton<NamespaceRollbackCommand>();
+        services.AddSingleton<DiffQuery>();
+        services.AddSingleton<RevealCommand>();
         return services;
     }
 }

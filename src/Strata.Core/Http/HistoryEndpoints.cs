@@ -72,30 +72,22 @@ internal static class HistoryEndpoints
         });
     }
 
-    private static async Task<IResult> Diff(string ns, HttpRequest request, SettingsEngine engine)
+    private static async Task<IResult> Diff(string ns, HttpRequest request, DiffQuery query)
     {
         if (Names.Check(ns, "Namespace") is { } nameError) return Problems.BadRequest("namespace", "name", nameError);
-        var current = engine.Current.Revision;
-        if (!TryRevision(request, "from", null, out var from) || from is null)
+        if (!TryRevision(request, "from", out var from) || from is null)
             return Problems.BadRequest("from", "required", "'from' must be a revision number.");
-        if (!TryRevision(request, "to", current, out var to))
+        if (!TryRevision(request, "to", out var to))
             return Problems.BadRequest("to", "type", "'to' must be a revision number.");
-        if (Math.Max(from.Value, to!.Value) > current)
-            return Problems.BadRequest(from.Value > current ? "from" : "to", "range", $"Revision {Math.Max(from.Value, to.Value)} is in the future; the current one is {current}.");
-        var before = await engine.SnapshotAtAsync(ns, from.Value, request.HttpContext.RequestAborted).ConfigureAwait(false);
-        var after = await engine.SnapshotAtAsync(ns, to!.Value, request.HttpContext.RequestAborted).ConfigureAwait(false);
-        // A secret compared in clear would answer "is it still X?" to anyone who can write X: without reveal, every
-        // write of a sensitive setting is a change, equal value or not.
-        var inClear = AccessControl.Principal(request.HttpContext).Can(Permission.Reveal, ns);
-        var changes = SnapshotComparison.Compare(before, after, ns, engine.Registry, inClear);
+        var diff = await query.RunAsync(AccessControl.Caller(request.HttpContext), ns, from.Value, to, request.HttpContext.RequestAborted).ConfigureAwait(false);
         return JsonBytes.Result(w =>
         {
             w.WriteStartObject();
-            w.WriteString("namespace", ns);
-            w.WriteNumber("from", from.Value);
-            w.WriteNumber("to", to.Value);
+            w.WriteString("namespace", diff.Namespace);
+            w.WriteNumber("from", diff.From);
+            w.WriteNumber("to", diff.To);
             w.WriteStartArray("changes");
-            foreach (var (key, scope, old, @new, sensitive) in changes)
+            foreach (var (key, scope, old, @new, sensitive) in diff.Changes)
             {
                 w.WriteStartObject();
                 w.WriteString("key", key);
@@ -141,9 +133,9 @@ internal static class HistoryEndpoints
         return SettingsEndpoints.CommitJson(result);
     }
 
-    private static bool TryRevision(HttpRequest request, string name, long? fallback, out long? value)
+    private static bool TryRevision(HttpRequest request, string name, out long? value)
     {
-        value = fallback;
+        value = null;
         if (!request.Query.TryGetValue(name, out var text)) return true;
         if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)) return false;
         value = parsed;

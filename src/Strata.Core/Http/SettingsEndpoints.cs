@@ -72,7 +72,7 @@ internal static class SettingsEndpoints
         });
     }
 
-    private static async Task<IResult> GetNamespace(string ns, HttpContext context, SettingsEngine engine)
+    private static async Task<IResult> GetNamespace(string ns, HttpContext context, SettingsEngine engine, RevealCommand reveal)
     {
         if (Names.Check(ns, "Namespace") is { } nameError) return Problems.BadRequest("namespace", "name", nameError);
         var (read, problem) = await ReadOptions.ParseAsync(context.Request, engine, ns).ConfigureAwait(false);
@@ -88,7 +88,7 @@ internal static class SettingsEndpoints
         if (badTag is not null) return badTag;
 
         var settings = engine.GetNamespace(snapshot, ns, read.Chain, read.Explain);
-        if (read.Reveal && await RevealAsync(context, ns, settings).ConfigureAwait(false) is { } denied) return denied;
+        if (read.Reveal) await reveal.RunAsync(AccessControl.Caller(context), ns, settings).ConfigureAwait(false);
         return JsonBytes.Result(w =>
         {
             w.WriteStartObject();
@@ -104,7 +104,7 @@ internal static class SettingsEndpoints
         });
     }
 
-    private static async Task<IResult> GetSetting(string ns, string key, HttpContext context, SettingsEngine engine)
+    private static async Task<IResult> GetSetting(string ns, string key, HttpContext context, SettingsEngine engine, RevealCommand reveal)
     {
         var request = context.Request;
         if (!request.QueryString.HasValue)
@@ -122,7 +122,7 @@ internal static class SettingsEndpoints
         if (problem is not null) return problem;
         var setting = engine.Get(read!.Snapshot, ns, key, read.Chain, read.Explain);
         if (setting is null) return Problems.NotFound($"'{ns}/{key}' has no value in any layer for scope {read.Chain}.");
-        if (read.Reveal && await RevealAsync(context, ns, [setting]).ConfigureAwait(false) is { } denied) return denied;
+        if (read.Reveal) await reveal.RunAsync(AccessControl.Caller(context), ns, [setting]).ConfigureAwait(false);
         context.Response.Headers.ETag = Etag.Version(setting.TargetVersion);
         return JsonBytes.Ready(read.Explain || read.Reveal || !read.Chain.IsGlobalOnly || read.Historical
             ? SettingJson.Render(setting, read.Reveal) : setting.Json(SettingJson.Render));
@@ -218,22 +218,6 @@ internal static class SettingsEndpoints
         }
         var result = await patch.RunAsync(AccessControl.Caller(context), changes, comment).ConfigureAwait(false);
         return CommitJson(result);
-    }
-
-    /// <summary>
-    /// Checks secrets.reveal on the namespace (refusal audited) and audits which secrets are about to be shown in
-    /// clear; null when the caller may go on.
-    /// </summary>
-    private static async Task<IResult?> RevealAsync(HttpContext context, string ns, IReadOnlyList<Resolution.ResolvedSetting> settings)
-    {
-        if (!AccessControl.Principal(context).Can(Permission.Reveal, ns))
-            return await AccessControl.DenyAsync(context, Permission.Reveal, ns).ConfigureAwait(false);
-        if (settings.FirstOrDefault(s => s.Stored?.Unreadable is not null) is { Stored.Unreadable: { } unreadable })
-            return Problems.SecretUnreadable(unreadable, StatusCodes.Status409Conflict);
-        foreach (var s in settings.Where(s => s.Sensitive))
-            await AuditTrail.RecordAsync(context, "secret.reveal", "ok", s.Namespace, s.Key,
-                detail: new { scope = s.Stored?.Scope, source = SettingJson.LayerName(s.Source) }).ConfigureAwait(false);
-        return null;
     }
 
     internal static IResult CommitJson(CommitResult result) => JsonBytes.Result(w =>
