@@ -1,11 +1,9 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Strata.Access;
 using Strata.Application;
-using Strata.Audit;
 using Strata.Engine;
 using Strata.Http.OpenApi;
 using Strata.Naming;

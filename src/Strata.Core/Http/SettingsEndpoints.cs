@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Strata.Access;
 using Strata.Application;
-using Strata.Audit;
 using Strata.Engine;
 using Strata.Http.OpenApi;
 using Strata.Naming;
