@@ -5,14 +5,13 @@ using Strata.Storage;
 
 namespace Strata.Audit;
 
-/// <summary>Who, from where, under which request id: what every change set and audit event carries.</summary>
+/// <summary>
+/// Audit events of requests that run no command (tokens, keys, reload, export): the request's <see cref="Application.Caller"/>
+/// as actor, client and request id. Commands write theirs through <see cref="Application.CommandAudit"/>.
+/// </summary>
 internal static class AuditTrail
 {
     public static string Actor(HttpContext http) => http.User.Identity?.Name ?? Access.StrataPrincipal.AnonymousName;
-
-    /// <summary>A change set from this request: its principal as actor, its client address and request id for the audit log.</summary>
-    public static ChangeSet Changes(HttpContext http, IReadOnlyList<Change> changes, string? comment = null) =>
-        Access.AccessControl.Caller(http).Changes(changes, comment);
 
     /// <summary>Records an event durably before the request goes on. <paramref name="detail"/> becomes JSON; never pass a secret.</summary>
     public static Task RecordAsync(HttpContext http, string action, string outcome, string? ns = null, string? key = null, object? detail = null)
