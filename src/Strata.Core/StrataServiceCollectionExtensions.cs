@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Strata.Access;
+using Strata.Application;
 using Strata.Engine;
 using Strata.Health;
 using Strata.Storage;
@@ -27,6 +28,7 @@ public static class StrataServiceCollectionExtensions
             new SqliteSettingsStore(Path.Combine(sp.GetRequiredService<IOptions<StrataOptions>>().Value.DataDirectory, "strata.db")));
         // The host's clock if it has one (a test's fake clock, say) is kept: the engine only adds the system clock when none is there.
         services.AddStrataEngine();
+        services.AddStrataApplication();
         services.AddHostedService<StrataHostedService>();
         var limits = new StrataRateLimitOptions();
         services.AddSingleton(limits);

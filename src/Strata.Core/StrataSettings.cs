@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging;
 using Strata.Engine;
+using Strata.Naming;
 
 namespace Strata;
 
@@ -6,11 +8,16 @@ namespace Strata;
 /// Typed, in-process reads of resolved settings (global scope). Served from the in-memory snapshot: no I/O, and no
 /// allocation once a value has been read.
 /// </summary>
-public sealed class StrataSettings
+public sealed partial class StrataSettings
 {
     private readonly SettingsEngine _engine;
+    private readonly ILogger _logger;
 
-    internal StrataSettings(SettingsEngine engine) => _engine = engine;
+    internal StrataSettings(SettingsEngine engine, ILogger<StrataSettings> logger)
+    {
+        _engine = engine;
+        _logger = logger;
+    }
 
     /// <summary>The revision of the snapshot reads are served from.</summary>
     public long Revision => _engine.Current.Revision;
@@ -29,5 +36,54 @@ public sealed class StrataSettings
         }
         value = default!;
         return false;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="handler"/> after every commit that changes a key of <paramref name="ns"/> (only
+    /// <paramref name="key"/> when given), in revision order, none missed, and after a reload of the store. Reads
+    /// in the handler see that revision or a later one. Dispose the result to stop.
+    /// </summary>
+    public IDisposable OnChange(string ns, string? key, Action<StrataChange> handler)
+    {
+        ArgumentNullException.ThrowIfNull(ns);
+        ArgumentNullException.ThrowIfNull(handler);
+        var stop = new CancellationTokenSource();
+        var after = _engine.Current.Revision;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var e in FeedFollower.FollowAsync(_engine, after, n => Names.Comparer.Equals(n, ns), stop.Token).ConfigureAwait(false))
+                {
+                    var keys = e.Changed.Where(c => Names.Comparer.Equals(c.Namespace, ns) && (key is null || Names.Comparer.Equals(c.Key, key)))
+                        .Select(c => new StrataChangedKey(c.Namespace, c.Key, c.Scope, c.Version)).ToList();
+                    var reloaded = e.Event == ChangeEvent.Reloaded;
+                    if (keys.Count == 0 && !reloaded) continue;
+                    try
+                    {
+                        handler(new StrataChange(e.Revision, keys, reloaded));
+                    }
+                    catch (Exception error)
+                    {
+                        LogHandlerFailed(_logger, error, ns, e.Revision);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+            }
+        });
+        return new Subscription(stop);
+    }
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Error, Message = "A change handler for namespace {Namespace} failed at revision {Revision}")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception error, string @namespace, long revision);
+
+    private sealed class Subscription(CancellationTokenSource stop) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (!stop.IsCancellationRequested) stop.Cancel();
+        }
     }
 }

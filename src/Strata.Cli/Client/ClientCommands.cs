@@ -32,7 +32,7 @@ internal static class ClientCommands
 
     public static IEnumerable<Command> Create()
     {
-        Command[] commands = [Get(), Set(), Unset(), Ls(), History(), Diff(), Rollback(), Export(), Import(), Keys(), Tokens(), Audit()];
+        Command[] commands = [Get(), Set(), Unset(), Ls(), History(), Diff(), Rollback(), Export(), Import(), Keys(), Tokens(), Audit(), Consumers()];
         foreach (var command in commands)
         {
             command.Options.Add(Server);
@@ -71,6 +71,20 @@ internal static class ClientCommands
                 return $"{e["id"]}\t{e["at"]}\t{e["actor"]}\t{e["action"]}\t{e["outcome"]}{target}\t{e["client"]}\t{e["detail"]?.ToJsonString(Compact)}";
             }), ct);
         }));
+        return command;
+    }
+
+    private static Command Consumers()
+    {
+        var json = JsonOption();
+        var command = new Command("consumers", "List the services following this server and the revision each has applied") { json };
+        command.SetAction((r, ct) => Run(r, client => ListAsync(client, r.GetValue(json), "api/v1/consumers", node =>
+        {
+            var revision = node["revision"]!.GetValue<long>();
+            return node["consumers"]!.AsArray().Select(c =>
+                $"{c!["application"] ?? "-"}\t{c["instance"]}\t{c["host"] ?? "-"}\t{string.Join(',', c["namespaces"]!.AsArray().Select(n => n!.GetValue<string>()))}"
+                + $"\tapplied {c["appliedRevision"]}{(c["behind"]!.GetValue<bool>() ? $" (behind {revision})" : "")}\tsince {c["connectedSince"]}\tseen {c["lastSeen"]}");
+        }, ct)));
         return command;
     }
 

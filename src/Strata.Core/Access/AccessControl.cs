@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Strata.Application;
 using Strata.Engine;
 using Strata.Http;
 
@@ -10,8 +11,8 @@ namespace Strata.Access;
 
 /// <summary>
 /// Who may call what. Each endpoint declares the permission it needs (<see cref="Requires"/>); the namespace comes
-/// from the route, or, for endpoints that span namespaces (listings, patches, imports), the handler checks each one
-/// with <see cref="Principal"/>. No credentials (or a bad token) and not allowed is 401; a valid token without the
+/// from the route, or, for endpoints that span namespaces, each one is checked by the handler (listings, with
+/// <see cref="Principal"/>) or by the application's command (patches, imports). No credentials (or a bad token) and not allowed is 401; a valid token without the
 /// permission is 403.
 /// </summary>
 internal static class AccessControl
@@ -21,6 +22,14 @@ internal static class AccessControl
         builder.AddEndpointFilter(new AccessFilter(permission, global));
 
     public static StrataPrincipal Principal(HttpContext http) => (StrataPrincipal)http.User;
+
+    /// <summary>The request's caller, as the application's commands take it (anonymous, with no grants, when authentication failed).</summary>
+    public static Caller Caller(HttpContext http)
+    {
+        var principal = http.User as StrataPrincipal;
+        return new(http.User.Identity?.Name ?? StrataPrincipal.AnonymousName, principal?.TokenId, principal?.Grants ?? [],
+            http.Connection.RemoteIpAddress, http.TraceIdentifier, http.Request.Method, http.Request.Path.Value);
+    }
 
     /// <summary>The problem for a principal that lacks <paramref name="permission"/> (on <paramref name="ns"/> when given).</summary>
     public static IResult Denied(HttpContext http, string permission, string? ns)
@@ -63,28 +72,10 @@ internal static class AccessControl
     public static async Task<IResult> DenyAsync(HttpContext http, string permission, string ns) =>
         (IResult)(await RefuseAsync(http, Denied(http, permission, ns), permission, ns, "missing permission").ConfigureAwait(false))!;
 
-    /// <summary>
-    /// For change sets that span namespaces (patch, import): null when the caller may write every one, otherwise the
-    /// audited refusal naming the first that it may not. The whole set is refused, never part of it.
-    /// </summary>
-    public static async Task<IResult?> CheckWritableAsync(HttpContext http, IEnumerable<Change> changes)
-    {
-        var principal = Principal(http);
-        foreach (var change in changes)
-            if (!principal.Can(Permission.Write, change.Namespace))
-                return await DenyAsync(http, Permission.Write, change.Namespace).ConfigureAwait(false);
-        return null;
-    }
-
     /// <summary>Audits a refused request (durably, or counted into a summary row under a flood) and answers its problem.</summary>
     public static async ValueTask<object?> RefuseAsync(HttpContext http, IResult problem, string permission, string? ns, string reason)
     {
-        var engine = http.RequestServices.GetRequiredService<SettingsEngine>();
-        var method = http.Request.Method;
-        var path = http.Request.Path.Value;
-        var denied = Audit.AuditTrail.Event(http, engine, "access.denied", "denied", ns, detail: new { permission, reason, method, path });
-        var source = ClientSource.Of(http.Connection.RemoteIpAddress)?.ToString();
-        await engine.Denials.RecordAsync(denied, source, reason, permission, method, path).ConfigureAwait(false);
+        await http.RequestServices.GetRequiredService<CommandAudit>().RefuseAsync(Caller(http), permission, ns, reason).ConfigureAwait(false);
         return problem;
     }
 

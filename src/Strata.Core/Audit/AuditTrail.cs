@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Strata.Engine;
@@ -6,16 +5,13 @@ using Strata.Storage;
 
 namespace Strata.Audit;
 
-/// <summary>Who, from where, under which request id: what every change set and audit event carries.</summary>
+/// <summary>
+/// Audit events of requests that run no command (tokens, keys, reload, export): the request's <see cref="Application.Caller"/>
+/// as actor, client and request id. Commands write theirs through <see cref="Application.CommandAudit"/>.
+/// </summary>
 internal static class AuditTrail
 {
     public static string Actor(HttpContext http) => http.User.Identity?.Name ?? Access.StrataPrincipal.AnonymousName;
-
-    public static string? Client(HttpContext http) => http.Connection.RemoteIpAddress?.ToString();
-
-    /// <summary>A change set from this request: its principal as actor, its client address and request id for the audit log.</summary>
-    public static ChangeSet Changes(HttpContext http, IReadOnlyList<Change> changes, string? comment = null) =>
-        new(changes, Actor(http), comment) { Client = Client(http), RequestId = http.TraceIdentifier };
 
     /// <summary>Records an event durably before the request goes on. <paramref name="detail"/> becomes JSON; never pass a secret.</summary>
     public static Task RecordAsync(HttpContext http, string action, string outcome, string? ns = null, string? key = null, object? detail = null)
@@ -27,6 +23,5 @@ internal static class AuditTrail
     /// <summary>An audit event of this request. <paramref name="detail"/> becomes JSON; never pass a secret.</summary>
     public static AuditRecord Event(HttpContext http, SettingsEngine engine, string action, string outcome, string? ns = null, string? key = null,
         object? detail = null) =>
-        new(0, engine.Now, Actor(http), action, outcome, ns, key, null, Client(http), http.TraceIdentifier,
-            detail is null ? null : JsonSerializer.Serialize(detail));
+        Access.AccessControl.Caller(http).Event(engine.Now, action, outcome, ns, key, detail);
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Strata.Access;
+using Strata.Application;
 using Strata.Audit;
 using Strata.Engine;
 using Strata.Http;
@@ -81,26 +82,24 @@ internal static class ConfigStoreEndpoints
         });
     }
 
-    private static async Task<IResult> Put(string ns, string key, HttpContext context, SettingsEngine engine)
+    private static async Task<IResult> Put(string ns, string key, HttpContext context, SettingsEngine engine, PutCommand put)
     {
         var (body, problem) = await RequestJson.ReadAsync(context, engine.Options).ConfigureAwait(false);
         if (problem is not null) return problem;
         if (!Etag.TryExpectedVersion(context.Request, out var expected, out problem)) return problem!;
-        var result = await engine.CommitAsync(AuditTrail.Changes(context, [new Change(ns, key, Scope.Global, body, expected)])).ConfigureAwait(false);
-        var applied = result.Applied[0];
+        var result = await put.RunAsync(AccessControl.Caller(context), new Change(ns, key, Scope.Global, body, expected), readBack: true).ConfigureAwait(false);
+        var applied = result.Applied;
         context.Response.Headers.ETag = Etag.Version(applied.Version);
-        // What a read gets can differ from what was written (a higher layer may win): only a reader is told.
-        if (AccessControl.Principal(context).Can(Permission.Read, ns) && engine.Get(ns, key) is { } setting)
-            return JsonBytes.Result(w => WriteItem(w, setting));
-        var sensitive = engine.Registry.IsSensitive(applied.Namespace, applied.Key);
-        return JsonBytes.Result(w => WriteItem(w, applied, body, sensitive));
+        return result.Read is { } setting
+            ? JsonBytes.Result(w => WriteItem(w, setting))
+            : JsonBytes.Result(w => WriteItem(w, applied, body, result.Sensitive));
     }
 
-    private static async Task<IResult> Delete(string ns, string key, HttpContext context, SettingsEngine engine)
+    private static async Task<IResult> Delete(string ns, string key, HttpContext context, ResetCommand reset)
     {
         if (!Etag.TryExpectedVersion(context.Request, out var expected, out var problem)) return problem!;
-        var result = await engine.CommitAsync(AuditTrail.Changes(context, [new Change(ns, key, Scope.Global, null, expected)])).ConfigureAwait(false);
-        return result.Applied.Count == 0
+        var result = await reset.RunAsync(AccessControl.Caller(context), ns, key, Scope.Global, expected).ConfigureAwait(false);
+        return !result.Reset
             ? Problems.NotFound($"Config '{ns}/{key}' has no stored value to delete.")
             : TypedResults.NoContent();
     }
@@ -144,7 +143,7 @@ internal static class ConfigStoreEndpoints
         });
     }
 
-    private static async Task<IResult> Patch(HttpContext context, SettingsEngine engine)
+    private static async Task<IResult> Patch(HttpContext context, SettingsEngine engine, PatchCommand patch)
     {
         // A value sits one level deeper here ("updates") than in a v1 PUT body's "value".
         var (body, problem) = await RequestJson.ReadAsync(context, engine.Options, extraDepth: 1).ConfigureAwait(false);
@@ -162,8 +161,7 @@ internal static class ConfigStoreEndpoints
                 ? new Change(engine.Options.ConfigStoreNamespace, p.Name, Scope.Global, p.Value)
                 : new Change(p.Name[..slash], p.Name[(slash + 1)..], Scope.Global, p.Value);
         }).ToList();
-        if (await AccessControl.CheckWritableAsync(context, changes).ConfigureAwait(false) is { } denied) return denied;
-        var result = await engine.CommitAsync(AuditTrail.Changes(context, changes, comment)).ConfigureAwait(false);
+        var result = await patch.RunAsync(AccessControl.Caller(context), changes, comment).ConfigureAwait(false);
         return Event("updated", result.Revision, changes.Select(c => c.Key));
     }
 

@@ -44,7 +44,7 @@ internal static class EngineServices
         services.AddSingleton(sp => new DeniedRequestLog(events => sp.GetRequiredService<SettingsEngine>().AuditAsync([.. events]),
             sp.GetRequiredService<TimeProvider>(), Logger(sp)));
         services.AddSingleton<SettingsEngine>();
-        services.AddSingleton(sp => new StrataSettings(sp.GetRequiredService<SettingsEngine>()));
+        services.AddSingleton(sp => new StrataSettings(sp.GetRequiredService<SettingsEngine>(), sp.GetRequiredService<ILogger<StrataSettings>>()));
         return services;
     }
 

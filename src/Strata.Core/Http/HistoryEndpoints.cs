@@ -1,10 +1,9 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Strata.Access;
-using Strata.Audit;
+using Strata.Application;
 using Strata.Engine;
 using Strata.Http.OpenApi;
 using Strata.Naming;
@@ -71,32 +70,23 @@ internal static class HistoryEndpoints
         });
     }
 
-    private static async Task<IResult> Diff(string ns, HttpRequest request, SettingsEngine engine)
+    private static async Task<IResult> Diff(string ns, HttpRequest request, DiffQuery query)
     {
         if (Names.Check(ns, "Namespace") is { } nameError) return Problems.BadRequest("namespace", "name", nameError);
-        var current = engine.Current.Revision;
-        if (!TryRevision(request, "from", null, out var from) || from is null)
+        if (!TryRevision(request, "from", out var from) || from is null)
             return Problems.BadRequest("from", "required", "'from' must be a revision number.");
-        if (!TryRevision(request, "to", current, out var to))
+        if (!TryRevision(request, "to", out var to))
             return Problems.BadRequest("to", "type", "'to' must be a revision number.");
-        if (Math.Max(from.Value, to!.Value) > current)
-            return Problems.BadRequest(from.Value > current ? "from" : "to", "range", $"Revision {Math.Max(from.Value, to.Value)} is in the future; the current one is {current}.");
-        var before = await engine.SnapshotAtAsync(ns, from.Value, request.HttpContext.RequestAborted).ConfigureAwait(false);
-        var after = await engine.SnapshotAtAsync(ns, to!.Value, request.HttpContext.RequestAborted).ConfigureAwait(false);
-        // A secret compared in clear would answer "is it still X?" to anyone who can write X: without reveal, every
-        // write of a sensitive setting is a change, equal value or not.
-        var inClear = AccessControl.Principal(request.HttpContext).Can(Permission.Reveal, ns);
-        var changes = Compare(before, after, ns, key => !inClear && engine.Registry.IsSensitive(ns, key));
+        var diff = await query.RunAsync(AccessControl.Caller(request.HttpContext), ns, from.Value, to, request.HttpContext.RequestAborted).ConfigureAwait(false);
         return JsonBytes.Result(w =>
         {
             w.WriteStartObject();
-            w.WriteString("namespace", ns);
-            w.WriteNumber("from", from.Value);
-            w.WriteNumber("to", to.Value);
+            w.WriteString("namespace", diff.Namespace);
+            w.WriteNumber("from", diff.From);
+            w.WriteNumber("to", diff.To);
             w.WriteStartArray("changes");
-            foreach (var (key, scope, old, @new) in changes)
+            foreach (var (key, scope, old, @new, sensitive) in diff.Changes)
             {
-                var sensitive = engine.Registry.IsSensitive(ns, key);
                 w.WriteStartObject();
                 w.WriteString("key", key);
                 w.WriteString("scope", scope);
@@ -110,7 +100,7 @@ internal static class HistoryEndpoints
         });
     }
 
-    private static async Task<IResult> RollbackKey(string ns, string key, HttpContext context, SettingsEngine engine)
+    private static async Task<IResult> RollbackKey(string ns, string key, HttpContext context, SettingsEngine engine, KeyRollbackCommand rollback)
     {
         var (body, problem) = await RequestJson.ReadAsync(context, engine.Options).ConfigureAwait(false);
         if (problem is not null) return problem;
@@ -120,71 +110,30 @@ internal static class HistoryEndpoints
         var scope = Scope.TryNormalize(RequestJson.OptionalString(body, "scope", out problem), out var scopeError);
         if (problem is not null) return problem;
         if (scope is null) return Problems.BadRequest("scope", "scope", scopeError!);
-        var comment = RequestJson.OptionalString(body, "comment", out problem) ?? $"rollback to version {version}";
+        var comment = RequestJson.OptionalString(body, "comment", out problem);
         if (problem is not null) return problem;
 
-        var records = await engine.HistoryAsync(new HistoryQuery(ns, key, scope, Limit: int.MaxValue), context.RequestAborted).ConfigureAwait(false);
-        var target = records.FirstOrDefault(r => r.Version == version);
-        if (target is null) return Problems.NotFound($"'{ns}/{key}' at scope {scope} has no version {version}.");
-        if (target.Unreadable is { } unreadable) return Problems.SecretUnreadable(unreadable, StatusCodes.Status409Conflict);
-        var currentVersion = records.Count > 0 ? records[0].Version : 0;
-        JsonElement? value = target.NewValue is null ? null : JsonSerializer.Deserialize<JsonElement>(target.NewValue);
-        var change = new Change(ns, key, scope, value, currentVersion);
-        var result = await engine.CommitAsync(AuditTrail.Changes(context, [change], comment) with { SkipUnchanged = true }).ConfigureAwait(false);
+        var result = await rollback.RunAsync(AccessControl.Caller(context), ns, key, scope, version, comment, context.RequestAborted).ConfigureAwait(false);
         return SettingsEndpoints.CommitJson(result);
     }
 
-    private static async Task<IResult> RollbackNamespace(string ns, HttpContext context, SettingsEngine engine)
+    private static async Task<IResult> RollbackNamespace(string ns, HttpContext context, SettingsEngine engine, NamespaceRollbackCommand rollback)
     {
         var (body, problem) = await RequestJson.ReadAsync(context, engine.Options).ConfigureAwait(false);
         if (problem is not null) return problem;
         if (RequestJson.CheckObject(body, "revision", "comment") is { } shape) return shape;
         if (!body.TryGetProperty("revision", out var r) || !RequestJson.TryInt64(r, out var revision) || revision < 0)
             return Problems.BadRequest("revision", "required", "'revision' must be the revision to return to (0 or more).");
-        var comment = RequestJson.OptionalString(body, "comment", out problem) ?? $"rollback of {ns} to revision {revision}";
+        var comment = RequestJson.OptionalString(body, "comment", out problem);
         if (problem is not null) return problem;
-        if (Names.Check(ns, "Namespace") is { } nameError) return Problems.BadRequest("namespace", "name", nameError);
-        if (revision > engine.Current.Revision) return Problems.BadRequest("revision", "range", $"Revision {revision} is in the future; the current one is {engine.Current.Revision}.");
 
-        var now = engine.Current;
-        var then = await engine.SnapshotAtAsync(ns, revision, context.RequestAborted).ConfigureAwait(false);
-        var changes = Compare(now, then, ns, key => engine.Registry.IsSensitive(ns, key))
-            .Select(c => new Change(ns, c.Key, c.Scope,
-                c.New is null ? null : JsonSerializer.Deserialize<JsonElement>(c.New),
-                now.Find(ns, c.Key)?.At(c.Scope)?.Version ?? 0))
-            .ToList();
-        if (changes.Count == 0) return SettingsEndpoints.CommitJson(new CommitResult(now.Revision, []));
-        if (changes.Select(c => then.Find(ns, c.Key)?.At(c.Scope)?.Unreadable).FirstOrDefault(u => u is not null) is { } unreadable)
-            return Problems.SecretUnreadable(unreadable, StatusCodes.Status409Conflict);
-        var result = await engine.CommitAsync(AuditTrail.Changes(context, changes, comment)).ConfigureAwait(false);
+        var result = await rollback.RunAsync(AccessControl.Caller(context), ns, revision, comment, context.RequestAborted).ConfigureAwait(false);
         return SettingsEndpoints.CommitJson(result);
     }
 
-    /// <summary>
-    /// Overrides whose live value differs between two snapshots of one namespace (null = none). Keys for which
-    /// <paramref name="byWrite"/> is true differ when a different write set them, whatever the values.
-    /// </summary>
-    private static List<(string Key, string Scope, string? Old, string? New)> Compare(Snapshot from, Snapshot to, string ns, Func<string, bool> byWrite)
+    private static bool TryRevision(HttpRequest request, string name, out long? value)
     {
-        var keys = new Dictionary<(string, string), (string Key, string Scope, StoredValue? Old, StoredValue? New)>();
-        foreach (var state in from.Namespace(ns)?.All ?? [])
-            foreach (var v in state.Values.Where(v => v.IsLive))
-                keys[(state.Key.ToLowerInvariant(), v.Scope.ToLowerInvariant())] = (state.Key, v.Scope, v, null);
-        foreach (var state in to.Namespace(ns)?.All ?? [])
-            foreach (var v in state.Values.Where(v => v.IsLive))
-            {
-                var id = (state.Key.ToLowerInvariant(), v.Scope.ToLowerInvariant());
-                keys[id] = keys.TryGetValue(id, out var old) ? old with { New = v } : (state.Key, v.Scope, null, v);
-            }
-        return keys.Values
-            .Where(c => c.Old is null || c.New is null || (byWrite(c.Key) ? c.Old.Revision != c.New.Revision : c.Old.Json != c.New.Json))
-            .Select(c => (c.Key, c.Scope, c.Old?.Json, c.New?.Json))
-            .OrderBy(c => c.Key, StringComparer.OrdinalIgnoreCase).ThenBy(c => c.Scope, StringComparer.OrdinalIgnoreCase).ToList();
-    }
-
-    private static bool TryRevision(HttpRequest request, string name, long? fallback, out long? value)
-    {
-        value = fallback;
+        value = null;
         if (!request.Query.TryGetValue(name, out var text)) return true;
         if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)) return false;
         value = parsed;

@@ -101,13 +101,7 @@ internal static class SettingJson
     /// <summary>Raw stored JSON (null = absent), masked when sensitive.</summary>
     public static void WriteRaw(Utf8JsonWriter w, string name, string? json, bool sensitive) => SensitiveValue.WriteRaw(w, name, json, sensitive);
 
-    public static string LayerName(SettingLayer layer) => layer switch
-    {
-        SettingLayer.Override => "override",
-        SettingLayer.Environment => "environment",
-        SettingLayer.Yaml => "yaml",
-        _ => "code",
-    };
+    public static string LayerName(SettingLayer layer) => LayerNames.Of(layer);
 
     public static DateTimeOffset Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs);
 }

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Strata.Access;
-using Strata.Audit;
+using Strata.Application;
 using Strata.Engine;
 using Strata.Http.OpenApi;
 using Strata.Naming;
@@ -73,7 +73,7 @@ internal static class SettingsEndpoints
         });
     }
 
-    private static async Task<IResult> GetNamespace(string ns, HttpContext context, SettingsEngine engine)
+    private static async Task<IResult> GetNamespace(string ns, HttpContext context, SettingsEngine engine, RevealCommand reveal)
     {
         if (Names.Check(ns, "Namespace") is { } nameError) return Problems.BadRequest("namespace", "name", nameError);
         if (LongPoll.Parse(context.Request) is var (poll, pollProblem) && pollProblem is not null) return pollProblem;
@@ -92,7 +92,7 @@ internal static class SettingsEndpoints
         if (badTag is not null) return badTag;
 
         var settings = engine.GetNamespace(snapshot, ns, read.Chain, read.Explain);
-        if (read.Reveal && await RevealAsync(context, ns, settings).ConfigureAwait(false) is { } denied) return denied;
+        if (read.Reveal) await reveal.RunAsync(AccessControl.Caller(context), ns, settings).ConfigureAwait(false);
         return JsonBytes.Result(w =>
         {
             w.WriteStartObject();
@@ -108,7 +108,7 @@ internal static class SettingsEndpoints
         });
     }
 
-    private static async Task<IResult> GetSetting(string ns, string key, HttpContext context, SettingsEngine engine)
+    private static async Task<IResult> GetSetting(string ns, string key, HttpContext context, SettingsEngine engine, RevealCommand reveal)
     {
         var request = context.Request;
         if (!request.QueryString.HasValue)
@@ -126,13 +126,13 @@ internal static class SettingsEndpoints
         if (problem is not null) return problem;
         var setting = engine.Get(read!.Snapshot, ns, key, read.Chain, read.Explain);
         if (setting is null) return Problems.NotFound($"'{ns}/{key}' has no value in any layer for scope {read.Chain}.");
-        if (read.Reveal && await RevealAsync(context, ns, [setting]).ConfigureAwait(false) is { } denied) return denied;
+        if (read.Reveal) await reveal.RunAsync(AccessControl.Caller(context), ns, [setting]).ConfigureAwait(false);
         context.Response.Headers.ETag = Etag.Version(setting.TargetVersion);
         return JsonBytes.Ready(read.Explain || read.Reveal || !read.Chain.IsGlobalOnly || read.Historical
             ? SettingJson.Render(setting, read.Reveal) : setting.Json(SettingJson.Render));
     }
 
-    private static async Task<IResult> PutSetting(string ns, string key, HttpContext context, SettingsEngine engine)
+    private static async Task<IResult> PutSetting(string ns, string key, HttpContext context, SettingsEngine engine, PutCommand put)
     {
         var (body, problem) = await RequestJson.ReadAsync(context, engine.Options).ConfigureAwait(false);
         if (problem is not null) return problem;
@@ -144,18 +144,17 @@ internal static class SettingsEndpoints
 
         if (!Etag.TryExpectedVersion(context.Request, out var expected, out problem)) return problem!;
         var change = new Change(ns, key, context.Request.Query["scope"].ToString(), value, expected);
-        var result = await engine.CommitAsync(AuditTrail.Changes(context, [change], comment)).ConfigureAwait(false);
-        var applied = result.Applied[0];
+        var result = await put.RunAsync(AccessControl.Caller(context), change, comment).ConfigureAwait(false);
+        var applied = result.Applied;
         context.Response.Headers.ETag = Etag.Version(applied.Version);
         Etag.SetRevision(context.Response, result.Revision);
-        var sensitive = engine.Registry.IsSensitive(applied.Namespace, applied.Key);
         return JsonBytes.Result(w =>
         {
             w.WriteStartObject();
             w.WriteString("namespace", applied.Namespace);
             w.WriteString("key", applied.Key);
             w.WriteString("scope", applied.Scope);
-            SettingJson.WriteValue(w, "value", value, sensitive);
+            SettingJson.WriteValue(w, "value", value, result.Sensitive);
             w.WriteNumber("version", applied.Version);
             w.WriteNumber("revision", result.Revision);
             w.WriteString("createdAt", SettingJson.Time(applied.CreatedAt));
@@ -168,28 +167,27 @@ internal static class SettingsEndpoints
     /// Removes the override at one scope. The answer says what the write did, never a value: a caller may write
     /// without being allowed to read, and what a read now gets is a read.
     /// </summary>
-    private static async Task<IResult> ResetSetting(string ns, string key, HttpContext context, SettingsEngine engine)
+    private static async Task<IResult> ResetSetting(string ns, string key, HttpContext context, ResetCommand reset)
     {
         if (!Etag.TryExpectedVersion(context.Request, out var expected, out var problem)) return problem!;
-        var change = new Change(ns, key, context.Request.Query["scope"].ToString(), null, expected);
-        var result = await engine.CommitAsync(AuditTrail.Changes(context, [change])).ConfigureAwait(false);
+        var result = await reset.RunAsync(AccessControl.Caller(context), ns, key, context.Request.Query["scope"].ToString(), expected).ConfigureAwait(false);
         Etag.SetRevision(context.Response, result.Revision);
-        var applied = result.Applied.Count > 0 ? result.Applied[0] : null;
+        var applied = result.Applied;
         if (applied is not null) context.Response.Headers.ETag = Etag.Version(applied.Version);
         return JsonBytes.Result(w =>
         {
             w.WriteStartObject();
-            w.WriteString("namespace", applied?.Namespace ?? ns);
-            w.WriteString("key", applied?.Key ?? key);
-            w.WriteString("scope", applied?.Scope ?? Scope.TryNormalize(change.Scope, out _));
-            w.WriteBoolean("reset", applied is not null);
+            w.WriteString("namespace", result.Namespace);
+            w.WriteString("key", result.Key);
+            w.WriteString("scope", result.Scope);
+            w.WriteBoolean("reset", result.Reset);
             if (applied is not null) w.WriteNumber("version", applied.Version);
             w.WriteNumber("revision", result.Revision);
             w.WriteEndObject();
         });
     }
 
-    private static async Task<IResult> Patch(HttpContext context, SettingsEngine engine)
+    private static async Task<IResult> Patch(HttpContext context, SettingsEngine engine, PatchCommand patch)
     {
         // A value sits two levels deeper here ("changes", its item) than in a PUT body, and may be as deep as there.
         var (body, problem) = await RequestJson.ReadAsync(context, engine.Options, extraDepth: 2).ConfigureAwait(false);
@@ -222,26 +220,8 @@ internal static class SettingsEndpoints
             }
             changes.Add(new Change(ns, key, scope ?? Scope.Global, reset ? null : value, ifVersion));
         }
-        if (await AccessControl.CheckWritableAsync(context, changes).ConfigureAwait(false) is { } denied) return denied;
-
-        var result = await engine.CommitAsync(AuditTrail.Changes(context, changes, comment)).ConfigureAwait(false);
+        var result = await patch.RunAsync(AccessControl.Caller(context), changes, comment).ConfigureAwait(false);
         return CommitJson(result);
-    }
-
-    /// <summary>
-    /// Checks secrets.reveal on the namespace (refusal audited) and audits which secrets are about to be shown in
-    /// clear; null when the caller may go on.
-    /// </summary>
-    private static async Task<IResult?> RevealAsync(HttpContext context, string ns, IReadOnlyList<Resolution.ResolvedSetting> settings)
-    {
-        if (!AccessControl.Principal(context).Can(Permission.Reveal, ns))
-            return await AccessControl.DenyAsync(context, Permission.Reveal, ns).ConfigureAwait(false);
-        if (settings.FirstOrDefault(s => s.Stored?.Unreadable is not null) is { Stored.Unreadable: { } unreadable })
-            return Problems.SecretUnreadable(unreadable, StatusCodes.Status409Conflict);
-        foreach (var s in settings.Where(s => s.Sensitive))
-            await AuditTrail.RecordAsync(context, "secret.reveal", "ok", s.Namespace, s.Key,
-                detail: new { scope = s.Stored?.Scope, source = SettingJson.LayerName(s.Source) }).ConfigureAwait(false);
-        return null;
     }
 
     internal static IResult CommitJson(CommitResult result) => JsonBytes.Result(w =>

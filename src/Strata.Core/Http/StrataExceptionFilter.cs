@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http;
+using Strata.Access;
+using Strata.Application;
 using Strata.Engine;
 using Strata.Security;
 using Strata.Storage;
@@ -22,6 +24,19 @@ internal sealed class StrataExceptionFilter : IEndpointFilter
         {
             context.HttpContext.Response.Headers.ETag = Etag.Version(e.CurrentVersion);
             return Problems.VersionConflict(e.Message, e.CurrentVersion);
+        }
+        catch (PermissionDeniedException e)
+        {
+            // Audited where it was refused; only the answer is left.
+            return AccessControl.Denied(context.HttpContext, e.Permission, e.Namespace);
+        }
+        catch (NotFoundException e)
+        {
+            return Problems.NotFound(e.Message);
+        }
+        catch (UnreadableValueException e)
+        {
+            return Problems.SecretUnreadable(e.Message, StatusCodes.Status409Conflict);
         }
         catch (SecretException e)
         {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Strata.Access;
+using Strata.Application;
 using Strata.Audit;
 using Strata.Engine;
 using Strata.Http;
@@ -104,7 +105,7 @@ internal static class TransferEndpoints
         return TypedResults.Text(YamlJson.ToYaml(document), "application/yaml", Encoding.UTF8);
     }
 
-    private static async Task<IResult> Import(HttpContext context, SettingsEngine engine)
+    private static async Task<IResult> Import(HttpContext context, SettingsEngine engine, ImportCommand import)
     {
         JsonElement body;
         if (YamlBody.IsYamlContentType(context.Request.ContentType))
@@ -140,10 +141,8 @@ internal static class TransferEndpoints
                     changes.Add(new Change(ns.Name, key.Name, scope.Name, key.Value));
             }
         }
-        if (await AccessControl.CheckWritableAsync(context, changes).ConfigureAwait(false) is { } denied) return denied;
-        if (changes.Count == 0) return SettingsEndpoints.CommitJson(new CommitResult(engine.Current.Revision, []));
-        var comment = context.Request.Query["comment"].ToString() is { Length: > 0 } c ? c : "import";
-        var result = await engine.CommitAsync(AuditTrail.Changes(context, changes, comment) with { SkipUnchanged = true }).ConfigureAwait(false);
+        var comment = context.Request.Query["comment"].ToString() is { Length: > 0 } c ? c : null;
+        var result = await import.RunAsync(AccessControl.Caller(context), changes, comment).ConfigureAwait(false);
         return SettingsEndpoints.CommitJson(result);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -151,7 +152,7 @@ internal static class WatchEndpoints
         var (body, problem) = await RequestJson.ReadAsync(http, engine.Options).ConfigureAwait(false);
         if (problem is not null) return problem;
         if (RequestJson.CheckObject(body, "revision") is { } shape) return shape;
-        if (!body.TryGetProperty("revision", out var value) || !value.TryGetInt64(out var revision) || revision < 0)
+        if (!body.TryGetProperty("revision", out var value) || value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var revision) || revision < 0)
             return Problems.BadRequest("revision", "type", "The body must be {\"revision\": N} with N a revision number (0 or more).");
         return consumers.Report(instance, AccessControl.Principal(http).TokenId, revision)
             ? TypedResults.NoContent()

@@ -57,7 +57,7 @@ internal sealed class WatchStream(SettingsEngine engine, WatchFormat format, Sig
 
                 while (true)
                 {
-                    var (next, overflowed) = await NextAsync(reader, stop.Token).ConfigureAwait(false);
+                    var (next, overflowed) = await FeedFollower.NextAsync(reader, stop.Token).ConfigureAwait(false);
                     if (next is null)
                     {
                         if (overflowed) break;
@@ -106,27 +106,6 @@ internal sealed class WatchStream(SettingsEngine engine, WatchFormat format, Sig
         var max = Math.Max(0, engine.Options.Watch.MaxReplay);
         if (current - position > max) return $"since {position} is {current - position} revisions behind; at most {max} are replayed";
         return null;
-    }
-
-    /// <summary>The next event; null with overflowed when the subscription fell behind, null without when stopped.</summary>
-    private static async ValueTask<(ChangeEvent? Event, bool Overflowed)> NextAsync(ChannelReader<ChangeEvent> reader, CancellationToken ct)
-    {
-        try
-        {
-            while (true)
-            {
-                if (reader.TryRead(out var e)) return (e, false);
-                if (!await reader.WaitToReadAsync(ct).ConfigureAwait(false)) return (null, true);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            return (null, false);
-        }
-        catch (Exception e) when (e is ChangeFeedOverflowException or ChannelClosedException)
-        {
-            return (null, true);
-        }
     }
 
     private SseItem<byte[]> Item(byte[] data, string type, long? revision = null)

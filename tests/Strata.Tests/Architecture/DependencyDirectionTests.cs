@@ -4,8 +4,8 @@ using System.Reflection.Emit;
 namespace Strata.Tests.Architecture;
 
 /// <summary>
-/// Dependencies point one way: HTTP surfaces → engine → storage. Read from the compiled IL (signatures and method
-/// bodies), so a fully qualified call cannot slip past the way a look at <c>using</c> lines would let it.
+/// Dependencies point one way: HTTP surfaces → application → engine → storage. Read from the compiled IL (signatures
+/// and method bodies), so a fully qualified call cannot slip past the way a look at <c>using</c> lines would let it.
 /// </summary>
 public sealed class DependencyDirectionTests
 {
@@ -21,6 +21,8 @@ public sealed class DependencyDirectionTests
 
     private static bool IsEngine(Type t) => t.Namespace is "Strata.Engine" or "Strata.Resolution";
 
+    private static bool IsApplication(Type t) => t.Namespace == "Strata.Application";
+
     public static TheoryData<string> EngineAndBelow() => ["Strata.Engine", "Strata.Resolution", "Strata.Registry", "Strata.Validation", "Strata.Naming", "Strata.Storage", "Strata.Storage.Sqlite"];
 
     [Theory]
@@ -30,6 +32,33 @@ public sealed class DependencyDirectionTests
         var offences = References(ns).Where(r => IsHttpSurface(r.To)).Select(r => $"{r.From} → {r.To.FullName}").Distinct().ToList();
 
         Assert.True(offences.Count == 0, string.Join("\n", offences));
+    }
+
+    [Fact]
+    public void The_application_does_not_refer_to_the_http_surfaces()
+    {
+        // The web UI and any other surface call the same commands: none of them may need an HttpContext.
+        var offences = References("Strata.Application").Where(r => IsHttpSurface(r.To)).Select(r => $"{r.From} → {r.To.FullName}").Distinct().ToList();
+
+        Assert.True(offences.Count == 0, string.Join("\n", offences));
+    }
+
+    [Theory]
+    [MemberData(nameof(EngineAndBelow))]
+    [InlineData("Strata.Yaml")]
+    public void Nothing_below_the_application_refers_to_it(string ns)
+    {
+        var offences = References(ns).Where(r => IsApplication(r.To)).Select(r => $"{r.From} → {r.To.FullName}").Distinct().ToList();
+
+        Assert.True(offences.Count == 0, string.Join("\n", offences));
+    }
+
+    [Fact]
+    public void The_check_sees_the_http_surfaces_call_the_application()
+    {
+        // Without this, a renamed namespace would leave the two tests above checking for nothing.
+        Assert.Contains(References("Strata.Http"), r => IsApplication(r.To));
+        Assert.Contains(References("Strata.Application"), r => IsEngine(r.To));
     }
 
     [Theory]

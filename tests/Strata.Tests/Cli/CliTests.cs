@@ -45,6 +45,21 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Consumers_lists_each_service_with_an_open_watch_and_whether_it_is_behind()
+    {
+        await Strata("set", "svc", "port", "9000");
+        await using var watch = await SseStream.OpenAsync(_server.Http, "api/v1/watch?ns=svc&since=0", new Dictionary<string, string>
+        {
+            ["Strata-Consumer-Application"] = "billing-api", ["Strata-Consumer-Instance"] = "b-7", ["Strata-Consumer-Host"] = "node-3",
+        });
+        await watch.NextAsync("change");
+
+        var (code, stdout, _) = await Strata("consumers");
+        Assert.Equal(0, code);
+        Assert.Matches(@"^billing-api\tb-7\tnode-3\tsvc\tapplied 0 \(behind \d+\)\tsince \S+\tseen \S+$", stdout.Trim());
+    }
+
+    [Fact]
     public async Task Get_with_scope_and_explain_prints_the_layers()
     {
         await Strata("set", "svc", "port", "7000", "--scope", "user:alice");

@@ -20,7 +20,7 @@ public sealed class HotPathAllocationTests
         await using var h = await EngineHarness.StartAsync(o => o.Define(new SettingDefinition { Namespace = "svc", Key = "port", Type = SettingType.Int, Default = 80 }));
         await h.SetAsync("svc", "port", 8080);
         await h.SetAsync("svc", "name", "api");
-        var settings = new StrataSettings(h.Engine);
+        var settings = new StrataSettings(h.Engine, Microsoft.Extensions.Logging.Abstractions.NullLogger<StrataSettings>.Instance);
 
         var bytes = AllocatedBy(() =>
         {

@@ -21,3 +21,9 @@ public static class JsonResponse
         return problem;
     }
 }
+
+/// <summary>Request bodies.</summary>
+public static class Json
+{
+    public static StringContent Content(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+}

@@ -138,7 +138,7 @@ public sealed class ResolutionTests : IDisposable
         await using var h = await EngineHarness.StartAsync(o => o
             .Define(new SettingDefinition { Namespace = "app", Key = "wait", Type = SettingType.Duration, Default = "1.5s" })
             .Define(new SettingDefinition { Namespace = "app", Key = "ratio", Type = SettingType.Float, Default = 0.25 }));
-        var settings = new StrataSettings(h.Engine);
+        var settings = new StrataSettings(h.Engine, Microsoft.Extensions.Logging.Abstractions.NullLogger<StrataSettings>.Instance);
 
         Assert.Equal(TimeSpan.FromMilliseconds(1500), settings.GetValue<TimeSpan>("app", "wait"));
         Assert.Equal(0.25, settings.GetValue<double>("APP", "RATIO"));

@@ -81,7 +81,7 @@ public sealed class EncryptionTests : IDisposable
             await h.SetAsync("billing", "webhook_secret", clear[2], "tenant:acme");
             await h.SetAsync("billing", "limit", 5);
 
-            Assert.Equal(clear[1], new StrataSettings(h.Engine).GetValue<string>("billing", "api_key"));
+            Assert.Equal(clear[1], new StrataSettings(h.Engine, Microsoft.Extensions.Logging.Abstractions.NullLogger<StrataSettings>.Instance).GetValue<string>("billing", "api_key"));
             // Values live in history; a settings row only points at its latest change.
             var stored = StoredTexts("SELECT old_value FROM history WHERE key != 'limit' UNION ALL SELECT new_value FROM history WHERE key != 'limit'");
             Assert.Equal(4, stored.Count); // 3 new and 1 old value
