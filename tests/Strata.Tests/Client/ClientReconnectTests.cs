@@ -19,7 +19,7 @@ public sealed class ClientReconnectTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await TestServer.StartAsync(o => o.Watch.HeartbeatSeconds = 1);
-        _relay = new TcpRelay(_server.Address);
+        _relay = TcpRelay.Start(_server.Address);
         await PutAsync("checkout", "banner", "\"start\"");
     }
 
@@ -55,11 +55,12 @@ public sealed class ClientReconnectTests : IAsyncLifetime
         var before = await PutAsync("checkout", "banner", "\"clean\"");
         await recorder.WaitForRevisionAsync(before);
 
-        _relay.CorruptOnce("poisoned-1");
+        // "poisoned-1" reaches the client as "poisoned-0", under the original signature.
+        var flipped = _relay.FlipOnceAfter("poisoned-", 0);
         var poisoned = await PutAsync("checkout", "banner", "\"poisoned-1\"");
+        await flipped.WaitAsync(TimeSpan.FromSeconds(30));
         await recorder.WaitForRevisionAsync(poisoned);
 
-        Assert.Equal(1, _relay.Corruptions);
         // The flipped document ("poisoned-0") never reached configuration; the replayed, intact one did, once.
         Assert.Equal([(before, "clean"), (poisoned, "poisoned-1")], recorder.Reloads);
         Assert.Equal(1, config.GetStrataStatus().RejectedSignatures);
@@ -80,7 +81,7 @@ public sealed class ClientReconnectTests : IAsyncLifetime
         {
             for (var i = 0; i < 4; i++) committed.Add(await PutNextAsync());
             _log.Clear();
-            _relay.CutAll();
+            _relay.DropAll();
             // Writes go straight to the server and go on while the client's watch is down.
             for (var i = 0; i < 4; i++) committed.Add(await PutNextAsync());
             await _log.WaitForAsync(1);
@@ -103,8 +104,9 @@ public sealed class ClientReconnectTests : IAsyncLifetime
         using var _ = (IDisposable)config;
         using var recorder = new ReloadRecorder(config, "checkout:banner");
 
-        _relay.FreezeAll();
+        var withheld = _relay.FreezeAll();
         var revision = await PutAsync("checkout", "banner", "\"after the freeze\"");
+        await withheld.WaitAsync(TimeSpan.FromSeconds(30));
         await recorder.WaitForRevisionAsync(revision);
 
         Assert.Equal("after the freeze", config["checkout:banner"]);
@@ -125,7 +127,7 @@ public sealed class ClientReconnectTests : IAsyncLifetime
 
         _log.Clear();
         _relay.Target = null;
-        _relay.CutAll();
+        _relay.DropAll();
         await _log.WaitForAsync(2);
         var missed = await PutAsync("checkout", "banner", "\"two\"");
 
@@ -173,14 +175,14 @@ public sealed class ClientReconnectTests : IAsyncLifetime
         await using var second = await TestServer.StartAsync(o => o.EnvironmentVariables![Strata.Security.SigningKey.Variable] = seed);
         for (var i = 0; i < 5; i++) await PutAsync(first, "checkout", "banner", $"\"first {i}\"");
         var secondRevision = await PutAsync(second, "checkout", "banner", "\"second\"");
-        await using var relay = new TcpRelay(first.Address);
+        await using var relay = TcpRelay.Start(first.Address);
         var config = await StrataClient.BuildAsync(first.Address, o => o.LoggerFactory = _log.Factory, via: relay.Address);
         using var _ = (IDisposable)config;
         using var recorder = new ReloadRecorder(config, "checkout:banner");
         Assert.Equal(5, config.GetStrataStatus().Revision);
 
         relay.Target = second.Address;
-        relay.CutAll();
+        relay.DropAll();
         await _log.WaitForAsync(5, "after the current revision");
         var next = await PutAsync(second, "checkout", "banner", "\"second, next\"");
         await recorder.WaitForRevisionAsync(next);

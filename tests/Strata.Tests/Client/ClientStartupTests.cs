@@ -88,7 +88,7 @@ public sealed class ClientStartupTests
         await using var server = await TestServer.StartAsync();
         var put = await server.PutJsonAsync("api/v1/settings/checkout/max_items", """{"value": 9}""");
         var revision = (await put.ReadJsonAsync()).GetProperty("revision").GetInt64();
-        await using var relay = new TcpRelay(target: null);
+        await using var relay = TcpRelay.Start((Uri?)null);
         var config = await StrataClient.BuildAsync(server.Address, o => { o.Optional = true; o.StartupTimeout = TimeSpan.FromSeconds(1); }, via: relay.Address);
         using var _ = (IDisposable)config;
         using var recorder = new ReloadRecorder(config, "checkout:max_items");
