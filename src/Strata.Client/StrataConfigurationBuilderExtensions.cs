@@ -46,5 +46,18 @@ public static class StrataConfigurationBuilderExtensions
         {
             throw new ArgumentException(e.Message, Param, e);
         }
+        if (!string.IsNullOrWhiteSpace(o.LastKnownGoodPath))
+        {
+            try
+            {
+                LastKnownGood.LastKnownGoodKey.Parse(o.LastKnownGoodKey);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException("StrataClientOptions." + e.Message.Replace(" (Parameter 'base64')", "", StringComparison.Ordinal), Param, e);
+            }
+        }
+        else if (!string.IsNullOrWhiteSpace(o.LastKnownGoodKey))
+            throw new ArgumentException("StrataClientOptions.LastKnownGoodKey is set but LastKnownGoodPath is not: set the file's path too.", Param);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Strata.Client.Contracts;
 using Strata.Client.Internal;
+using Strata.Client.LastKnownGood;
 
 namespace Strata.Client;
 
@@ -15,24 +16,26 @@ internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisp
     private readonly StrataClientOptions _options;
     private readonly StrataServerClient _server;
     private readonly ConsumerReporter _reporter;
-    private readonly ILastKnownGood? _lastKnownGood;
+    private readonly LastKnownGoodStore? _lastKnownGood;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private Dictionary<string, AppliedSetting> _settings = new(StringComparer.OrdinalIgnoreCase);
     private StrataClientStatus _status = new();
     private Task? _background;
 
-    internal StrataConfigurationProvider(StrataClientOptions options, ILastKnownGood? lastKnownGood)
+    internal StrataConfigurationProvider(StrataClientOptions options)
     {
         _options = options;
         Log = options.LoggerFactory?.CreateLogger("Strata.Client") ?? NullLogger.Instance;
-        _server = new StrataServerClient(options, SignatureVerifier.FromBase64(options.SigningKey), ConsumerIdentity.From(options));
+        var verifier = SignatureVerifier.FromBase64(options.SigningKey);
+        _server = new StrataServerClient(options, verifier, ConsumerIdentity.From(options));
         _reporter = new ConsumerReporter(_server, Log);
-        _lastKnownGood = lastKnownGood;
+        _lastKnownGood = LastKnownGoodStore.From(options, verifier.KeyId, Log);
     }
 
     internal ILogger Log { get; }
     internal ConsumerReporter Reporter => _reporter;
+    internal LastKnownGoodStore? LastKnownGood => _lastKnownGood;
     internal StrataClientStatus Status => Volatile.Read(ref _status);
     internal long AppliedRevision => Status.Revision;
 
@@ -48,7 +51,8 @@ internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisp
         var watch = new StrataWatch(this, _server, _reporter, _options);
         _background = Task.WhenAll(
             Task.Run(() => watch.RunAsync(_stopping.Token)),
-            Task.Run(() => _reporter.RunAsync(_stopping.Token)));
+            Task.Run(() => _reporter.RunAsync(_stopping.Token)),
+            _lastKnownGood is null ? Task.CompletedTask : Task.Run(() => _lastKnownGood.RunAsync(_stopping.Token)));
     }
 
     private async Task LoadAtStartupAsync()
@@ -91,17 +95,32 @@ internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisp
 
     private void StartWithoutServer(string error)
     {
+        var noFile = "no LastKnownGoodPath is set";
         if (_lastKnownGood is not null)
         {
-            // A refused file (tampered, foreign, unreadable) fails start-up with its own message: never silently empty.
-            var state = _lastKnownGood.Load();
-            if (state is not null)
+            LastKnownGoodContents? contents;
+            try
             {
-                Replace(new Dictionary<string, AppliedSetting>(state.Settings, StringComparer.OrdinalIgnoreCase), state.Revision,
-                    StrataDataSource.LastKnownGood, error);
-                ClientLog.StartedFromLastKnownGood(Log, error, state.Revision);
+                contents = _lastKnownGood.Load();
+            }
+            catch (LastKnownGoodException refused) when (_options.Optional)
+            {
+                ClientLog.LastKnownGoodRefused(Log, refused.Message);
+                contents = null;
+            }
+            catch (LastKnownGoodException refused)
+            {
+                // A tampered, truncated or foreign file is never loaded, not even in part: start-up fails saying why.
+                throw new InvalidOperationException(
+                    $"Strata start-up failed: the server at {_options.Server} could not be loaded within {_options.StartupTimeout} ({error}), and {refused.Message}", refused);
+            }
+            if (contents is not null)
+            {
+                ServeLastKnownGood(contents, error);
+                ClientLog.StartedFromLastKnownGood(Log, error, contents.Revision);
                 return;
             }
+            noFile = $"the last-known-good file {_lastKnownGood.Path} does not exist yet";
         }
         if (_options.Optional)
         {
@@ -110,9 +129,20 @@ internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisp
             return;
         }
         throw new InvalidOperationException(
-            $"Strata start-up failed: the server at {_options.Server} could not be loaded within {_options.StartupTimeout} ({error}) "
-            + (_lastKnownGood is null ? "and no LastKnownGoodPath is set. " : "and the last-known-good file does not exist yet. ")
+            $"Strata start-up failed: the server at {_options.Server} could not be loaded within {_options.StartupTimeout} ({error}) and {noFile}. "
             + "Start the server, set LastKnownGoodPath and LastKnownGoodKey, or set Optional = true to start without Strata values.");
+    }
+
+    private void ServeLastKnownGood(LastKnownGoodContents contents, string error)
+    {
+        lock (_gate)
+        {
+            // Only flattened values are in the file: the first snapshot from the server replaces them whole.
+            _settings = new Dictionary<string, AppliedSetting>(StringComparer.OrdinalIgnoreCase);
+            Data = new Dictionary<string, string?>(contents.Data, StringComparer.OrdinalIgnoreCase);
+            _status = _status with { Source = StrataDataSource.LastKnownGood, Revision = contents.Revision, LastAppliedAt = contents.SavedAt, LastError = error };
+        }
+        OnReload();
     }
 
     /// <summary>Replaces every value with a verified snapshot's and fires one reload.</summary>
@@ -178,7 +208,22 @@ internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisp
     private void Replace(Dictionary<string, AppliedSetting> settings, long revision, StrataDataSource source, string? error)
     {
         var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, setting) in settings) ConfigurationFlattener.Flatten(name, setting.Value, data);
+        var sensitive = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, setting) in settings)
+        {
+            if (!setting.Sensitive)
+            {
+                ConfigurationFlattener.Flatten(name, setting.Value, data);
+                continue;
+            }
+            var keys = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            ConfigurationFlattener.Flatten(name, setting.Value, keys);
+            foreach (var (key, value) in keys)
+            {
+                data[key] = value;
+                sensitive.Add(key);
+            }
+        }
         lock (_gate)
         {
             _settings = settings;
@@ -186,22 +231,9 @@ internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisp
             _status = _status with { Source = source, Revision = revision, LastAppliedAt = DateTimeOffset.UtcNow, LastError = error ?? _status.LastError };
         }
         ClientLog.Applied(Log, revision, settings.Count);
-        if (source == StrataDataSource.Server) SaveLastKnownGood(new AppliedState(revision, settings));
+        _lastKnownGood?.Save(revision, data, sensitive);
         // One reload per applied revision; outside the lock, so a change callback may read anything.
         OnReload();
-    }
-
-    private void SaveLastKnownGood(AppliedState state)
-    {
-        if (_lastKnownGood is null) return;
-        try
-        {
-            _lastKnownGood.Save(state);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            ClientLog.LastKnownGoodNotSaved(Log, e.Message);
-        }
     }
 
     private void Update(Func<StrataClientStatus, StrataClientStatus> change)

@@ -7,5 +7,5 @@ internal sealed class StrataConfigurationSource(StrataClientOptions options) : I
 {
     internal StrataClientOptions Options { get; } = options;
 
-    public IConfigurationProvider Build(IConfigurationBuilder builder) => new StrataConfigurationProvider(Options, lastKnownGood: null);
+    public IConfigurationProvider Build(IConfigurationBuilder builder) => new StrataConfigurationProvider(Options);
 }

@@ -44,6 +44,9 @@ internal static partial class ClientLog
     [LoggerMessage(13, LogLevel.Information, "Strata caught up with the server at revision {Revision}.")]
     internal static partial void Recovered(ILogger logger, long revision);
 
-    [LoggerMessage(14, LogLevel.Warning, "Strata could not write the last-known-good file: {Error}")]
-    internal static partial void LastKnownGoodNotSaved(ILogger logger, string error);
+    [LoggerMessage(14, LogLevel.Warning, "Strata could not write the last-known-good file {Path}: {Error}")]
+    internal static partial void LastKnownGoodNotSaved(ILogger logger, string path, string error);
+
+    [LoggerMessage(15, LogLevel.Error, "Strata server unreachable at start-up and {Refusal} Starting with no Strata values because Optional is set, and retrying.")]
+    internal static partial void LastKnownGoodRefused(ILogger logger, string refusal);
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Security.Cryptography;
 using NSec.Cryptography;
 
 namespace Strata.Client.Internal;
@@ -18,7 +19,15 @@ internal sealed class SignatureVerifier
 
     private readonly PublicKey _key;
 
-    internal SignatureVerifier(PublicKey key) => _key = key;
+    internal SignatureVerifier(PublicKey key)
+    {
+        _key = key;
+        // As GET /api/v1/signing-key names it: the first 8 bytes of SHA-256 over the raw public key.
+        KeyId = Convert.ToHexStringLower(SHA256.HashData(key.Export(KeyBlobFormat.RawPublicKey))[..8]);
+    }
+
+    /// <summary>The pinned key's id.</summary>
+    internal string KeyId { get; }
 
     /// <summary>Parses a pinned key (base64 of the 32 raw bytes); throws naming the option when it is not one.</summary>
     internal static SignatureVerifier FromBase64(string? publicKey)
