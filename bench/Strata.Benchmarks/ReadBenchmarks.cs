@@ -26,7 +26,7 @@ public class ReadBenchmarks
         var filler = Enumerable.Range(0, 1000).Select(i => new Change("bench", $"filler{i}", "global", JsonSerializer.SerializeToElement(i))).ToList();
         _engine.CommitAsync(new ChangeSet(filler, "bench")).GetAwaiter().GetResult();
         _engine.CommitAsync(new ChangeSet([new Change("bench", "max_connections", "global", JsonSerializer.SerializeToElement(250))], "bench")).GetAwaiter().GetResult();
-        _settings = new StrataSettings(_engine);
+        _settings = new StrataSettings(_engine, Microsoft.Extensions.Logging.Abstractions.NullLogger<StrataSettings>.Instance);
         _settings.GetValue<int>("bench", "max_connections");
         _settings.GetValue<string>("bench", "mode");
     }
