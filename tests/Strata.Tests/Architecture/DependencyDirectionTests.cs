@@ -13,7 +13,7 @@ public sealed class DependencyDirectionTests
 
     // The HTTP surfaces: endpoint folders, and the request glue that lives beside each capability.
     private static bool IsHttpSurface(Type t) =>
-        t.Namespace is "Strata.Http" or "Strata.ConfigStore" or "Strata.Transfer" or "Strata.Health"
+        t.Namespace is "Strata.Http" or "Strata.ConfigStore" or "Strata.Transfer" or "Strata.Health" or "Strata.Watch"
         || t.Namespace?.StartsWith("Strata.Http.", StringComparison.Ordinal) == true
         || t.Namespace?.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) == true
         || Outermost(t).Name is "AccessControl" or "AuditTrail" or "RequestLimits" or "SecurityHeadersFilter"
