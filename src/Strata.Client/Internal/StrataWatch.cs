@@ -99,7 +99,8 @@ internal sealed class StrataWatch
                     _provider.MarkDisconnected($"reset by the server: {reset.Reason}");
                     return TimeSpan.Zero;
                 case ClosingEvent closing:
-                    var delay = ReconnectBackoff.Jitter(TimeSpan.FromMilliseconds(Math.Max(closing.RetryAfterMs, 100)) * 1.5);
+                    // At least the server's hint, plus up to half again so a fleet does not return at once.
+                    var delay = TimeSpan.FromMilliseconds(Math.Max(closing.RetryAfterMs, 100)) * (1 + Random.Shared.NextDouble() / 2);
                     _provider.MarkDisconnected($"the server closed the watch ({closing.Reason}).");
                     ClientLog.Closing(_provider.Log, closing.Reason, delay);
                     return delay;
