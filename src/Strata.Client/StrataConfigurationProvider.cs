@@ -47,7 +47,16 @@ internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisp
         // Called again by IConfigurationRoot.Reload(): the watch already keeps Data current.
         if (_background is not null) return;
         // Configuration is built synchronously; start-up is the one place the client waits for the server.
-        Task.Run(LoadAtStartupAsync).GetAwaiter().GetResult();
+        try
+        {
+            Task.Run(LoadAtStartupAsync).GetAwaiter().GetResult();
+        }
+        catch
+        {
+            // Nobody disposes a provider whose Load failed the build.
+            _server.Dispose();
+            throw;
+        }
         var watch = new StrataWatch(this, _server, _reporter, _options);
         _background = Task.WhenAll(
             Task.Run(() => watch.RunAsync(_stopping.Token)),
