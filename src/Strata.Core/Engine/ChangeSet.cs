@@ -38,7 +38,8 @@ internal sealed class ChangeEvent(string kind, long revision, IReadOnlyList<Chan
 {
     public const string Updated = "updated", Reloaded = "reloaded", Heartbeat = "heartbeat";
 
-    private readonly ConcurrentDictionary<string, Lazy<byte[]>> _rendered = new(StringComparer.Ordinal);
+    // Made by the first stream that sends the event: most commits on a server without watchers never need one.
+    private ConcurrentDictionary<string, Lazy<byte[]>>? _rendered;
 
     public string Event { get; } = kind;
     public long Revision { get; } = revision;
@@ -51,7 +52,7 @@ internal sealed class ChangeEvent(string kind, long revision, IReadOnlyList<Chan
 
     /// <summary>This event as <paramref name="view"/> renders it, rendered once (an empty array: nothing for that view).</summary>
     public byte[] Rendered<TView>(string viewKey, TView view, Func<ChangeEvent, TView, byte[]> render) =>
-        _rendered.GetOrAdd(viewKey, static (_, a) => new Lazy<byte[]>(() => a.render(a.self, a.view)), (self: this, view, render)).Value;
+        LazyInitializer.EnsureInitialized(ref _rendered, () => new ConcurrentDictionary<string, Lazy<byte[]>>(StringComparer.Ordinal)).GetOrAdd(viewKey, static (_, a) => new Lazy<byte[]>(() => a.render(a.self, a.view)), (self: this, view, render)).Value;
 }
 
 /// <summary>A key touched by a commit: the scope written, its new version, and the key's state right after.</summary>

@@ -165,6 +165,22 @@ public sealed class WatchStreamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_token_that_expires_ends_its_stream_when_it_expires()
+    {
+        await using var server = await TestServer.StartAsync(anonymousGrants: []);
+        var admin = server.CreateClient((await File.ReadAllTextAsync(Path.Combine(server.DataDirectory, "admin.token"))).Trim());
+        var created = await (await admin.PostAsync("api/v1/tokens", Json.Content("""{"name":"brief","grants":["config.read:svc"],"expiresIn":"2s"}"""))).Content.ReadFromJsonAsync<JsonElement>();
+        using var client = server.CreateClient(created.GetProperty("token").GetString());
+        await using var watch = await SseStream.OpenAsync(client, "api/v1/watch?ns=svc");
+        var opened = System.Diagnostics.Stopwatch.StartNew();
+        await watch.NextAsync("heartbeat");
+
+        Assert.Contains("\"reason\":\"token\"", (await watch.NextAsync("closing", timeoutSeconds: 10)).Data);
+        Assert.InRange(opened.ElapsedMilliseconds, 500, 6_000);
+        Assert.True(await watch.EndsAsync(5));
+    }
+
+    [Fact]
     public async Task Stopping_the_server_closes_streams_with_a_retry_hint()
     {
         var server = await TestServer.StartAsync();
