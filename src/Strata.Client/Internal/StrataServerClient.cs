@@ -16,7 +16,9 @@ internal sealed class StrataServerClient : IDisposable
 
     internal StrataServerClient(StrataClientOptions options, SignatureVerifier verifier, ConsumerIdentity identity)
     {
-        var handler = options.HttpMessageHandlerFactory?.Invoke() ?? new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) };
+        // A bounded pool lifetime so a server that moves (DNS) is found again on the next connection.
+        var handler = options.HttpMessageHandlerFactory?.Invoke()
+            ?? new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5), PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         var server = options.Server!;
         // Timeouts are per call: the watch is one long response.
         _http = new HttpClient(handler) { BaseAddress = server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/"), Timeout = Timeout.InfiniteTimeSpan };
