@@ -184,6 +184,8 @@ public sealed class ClientReconnectTests : IAsyncLifetime
         relay.Target = second.Address;
         relay.DropAll();
         await _log.WaitForAsync(5, "after the current revision");
+        // The reset's snapshot is applied before anything newer is written to the second server.
+        await _log.WaitForAsync(4, $"applied revision {secondRevision} (");
         var next = await PutAsync(second, "checkout", "banner", "\"second, next\"");
         await recorder.WaitForRevisionAsync(next);
 

@@ -36,7 +36,7 @@ public sealed class ClientStartupTests
     }
 
     [Fact]
-    public async Task A_revoked_token_fails_start_up_with_401_at_once_rather_than_waiting_out_the_timeout()
+    public async Task An_unknown_token_fails_start_up_with_401_at_once_rather_than_waiting_out_the_timeout()
     {
         await using var server = await TestServer.StartAsync(o => o.EnvironmentVariables!["STRATA_ADMIN_TOKEN"] = AdminToken, anonymousGrants: []);
 
