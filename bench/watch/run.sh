@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Write-to-watcher latency (issue 9): Strata's SSE watch at 1, 1,000 and 10,000 watchers and etcd 3.4's watch (v3
 # JSON gateway) at 1 and 1,000, one fresh server per cell, Strata and etcd alternating, one load at a time.
-#   bench/watch/run.sh                                   # the matrix below, ~3 minutes
+#   bench/watch/run.sh                                   # the matrix below, ~1.5 minutes
+#   WATCH_ROUNDS=2 bench/watch/run.sh                    # twice, the second time etcd first (~2.5 minutes)
 #   WATCH_MATRIX="strata:1 etcd:1" WATCH_ROUNDS=2 bench/watch/run.sh
 # Env: WATCH_MATRIX (target:watchers ...), WATCH_ROUNDS (1; even rounds run each strata/etcd pair the other way
 # round), WATCH_WRITES_1 / _1000 / _10000 (measured writes per cell, after WATCH_WARMUP), WATCH_PAUSE_MS.
@@ -95,11 +96,24 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 {
-  echo "| cell | server | watchers | measured writes | p50 ms | p99 ms | max ms | missed | server peak RSS MB | server CPU % | generator CPU % |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| cell | server | watchers | measured writes | p50 ms | p99 ms | max ms | missed | write ack p50 ms | server peak RSS MB | server CPU % | generator CPU % |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   [[ -f "$RESULTS/results.txt" ]] && while read -r line; do
     f() { field "$1" "$line"; }
-    echo "| $(f cell) | $(f target) | $(f watchers) | $(f writes) | $(f p50_ms) | $(f p99_ms) | $(f max_ms) | $(f missed) | $(f server_rss_peak_mb) | $(f server_cpu_pct) | $(f client_cpu_pct) |"
+    echo "| $(f cell) | $(f target) | $(f watchers) | $(f writes) | $(f p50_ms) | $(f p99_ms) | $(f max_ms) | $(f missed) | $(f write_ack_p50_ms) | $(f server_rss_peak_mb) | $(f server_cpu_pct) | $(f client_cpu_pct) |"
   done < "$RESULTS/results.txt"
+  echo
+  # p99 per watcher count and server, in run order, and etcd's over Strata's (medians of the runs): above 1 is Strata faster.
+  [[ -f "$RESULTS/results.txt" ]] && awk '
+    function get(name,   i, kv) { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == name) return kv[2] } }
+    function median(list,   a, n, i, j, t) {
+      n = split(list, a, " ")
+      for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+    { w = get("watchers"); p[get("target"), w] = p[get("target"), w] " " get("p99_ms"); seen[w] = 1 }
+    END { for (w in seen) {
+      line = sprintf("%s watchers: p99 ms strata%s", w, p["strata", w])
+      if (("etcd", w) in p) line = line sprintf("; etcd%s; etcd/strata %.2f", p["etcd", w], median(p["etcd", w]) / median(p["strata", w]))
+      print line } }' "$RESULTS/results.txt" | sort -n
 } | tee "$RESULTS/table.md"
 echo "results: $RESULTS"
