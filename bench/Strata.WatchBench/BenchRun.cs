@@ -106,7 +106,9 @@ internal sealed class BenchRun(BenchOptions options, ITarget target)
         {
             ("target", options.Target), ("watchers", Num(options.Watchers)), ("writes", Num(options.Writes)),
             ("pairs", Num(latencies.Pairs)), ("p50_ms", Ms(latencies.Percentile(0.50))), ("p99_ms", Ms(latencies.Percentile(0.99))),
-            ("max_ms", Ms(latencies.Percentile(1))), ("write_ack_p50_ms", Ms(acks[(acks.Length - 1) / 2])), ("missed", Num(latencies.Missed)), ("duplicates", Num(latencies.Duplicates)),
+            ("max_ms", Ms(latencies.Percentile(1))), ("write_ack_p50_ms", Ms(acks[(acks.Length - 1) / 2])),
+            ("write_ack_p99_ms", Ms(acks[Math.Clamp((int)Math.Ceiling(0.99 * acks.Length) - 1, 0, acks.Length - 1)])), ("write_ack_max_ms", Ms(acks[^1])),
+            ("missed", Num(latencies.Missed)), ("duplicates", Num(latencies.Duplicates)),
             ("stale", Num(latencies.Stale + overflow)), ("delivery_timeouts", Num(timeouts)), ("stream_failures", Num(failures)),
             ("connect_s", connectSeconds.ToString("0.0", CultureInfo.InvariantCulture)),
             ("server_rss_connected_mb", Mb(rssConnected)), ("server_rss_end_mb", Mb(rssEnd)), ("server_rss_peak_mb", Mb(rssPeak)),

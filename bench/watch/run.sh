@@ -96,11 +96,11 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 {
-  echo "| cell | server | watchers | measured writes | p50 ms | p99 ms | max ms | missed | write ack p50 ms | server peak RSS MB | server CPU % | generator CPU % |"
+  echo "| cell | server | watchers | measured writes | p50 ms | p99 ms | max ms | missed | write ack p50 / p99 ms | server peak RSS MB | server CPU % | generator CPU % |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   [[ -f "$RESULTS/results.txt" ]] && while read -r line; do
     f() { field "$1" "$line"; }
-    echo "| $(f cell) | $(f target) | $(f watchers) | $(f writes) | $(f p50_ms) | $(f p99_ms) | $(f max_ms) | $(f missed) | $(f write_ack_p50_ms) | $(f server_rss_peak_mb) | $(f server_cpu_pct) | $(f client_cpu_pct) |"
+    echo "| $(f cell) | $(f target) | $(f watchers) | $(f writes) | $(f p50_ms) | $(f p99_ms) | $(f max_ms) | $(f missed) | $(f write_ack_p50_ms) / $(f write_ack_p99_ms) | $(f server_rss_peak_mb) | $(f server_cpu_pct) | $(f client_cpu_pct) |"
   done < "$RESULTS/results.txt"
   echo
   # p99 per watcher count and server, in run order, and etcd's over Strata's (medians of the runs): above 1 is Strata faster.
