@@ -46,11 +46,13 @@ internal sealed class WatchView : WatchFormat
     public bool Sees(ChangedKey change) =>
         _namespaces.Contains(change.Namespace) && (_keys is null || _keys.Contains(change.Key)) && _scopes.Contains(change.Scope);
 
-    /// <summary>Whether delivering <paramref name="e"/> shows a secret in clear.</summary>
-    public override bool RevealsSecretIn(ChangeEvent e)
+    /// <summary>Whether delivering <paramref name="e"/> shows a secret in clear; worked out once per event and view.</summary>
+    public override bool RevealsSecretIn(ChangeEvent e) =>
+        _reveal.Count > 0 && e.Rendered(Key + "|reveals", this, static (ev, view) => view.FindsSecretIn(ev) ? [1] : []).Length > 0;
+
+    private bool FindsSecretIn(ChangeEvent e)
     {
         var resolver = _rendering.Resolver;
-        if (_reveal.Count == 0) return false;
         foreach (var change in e.Changed)
             if (Sees(change) && _reveal.Contains(change.Namespace) && Resolve(change, resolver) is { Sensitive: true }) return true;
         return false;
