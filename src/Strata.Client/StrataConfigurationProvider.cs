@@ -1,0 +1,264 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Strata.Client.Contracts;
+using Strata.Client.Internal;
+using Strata.Client.LastKnownGood;
+
+namespace Strata.Client;
+
+/// <summary>
+/// Serves a Strata server's settings as configuration: a verified snapshot at <see cref="Load"/>, then one background
+/// watch whose verified events each replace <see cref="ConfigurationProvider.Data"/> and fire one reload.
+/// </summary>
+internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisposable
+{
+    private readonly StrataClientOptions _options;
+    private readonly StrataServerClient _server;
+    private readonly ConsumerReporter _reporter;
+    private readonly LastKnownGoodStore? _lastKnownGood;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _gate = new();
+    private Dictionary<string, AppliedSetting> _settings = new(StringComparer.OrdinalIgnoreCase);
+    private StrataClientStatus _status = new();
+    private Task? _background;
+
+    internal StrataConfigurationProvider(StrataClientOptions options)
+    {
+        _options = options;
+        Log = options.LoggerFactory?.CreateLogger("Strata.Client") ?? NullLogger.Instance;
+        var verifier = SignatureVerifier.FromBase64(options.SigningKey);
+        _server = new StrataServerClient(options, verifier, ConsumerIdentity.From(options));
+        _reporter = new ConsumerReporter(_server, Log);
+        _lastKnownGood = LastKnownGoodStore.From(options, verifier.KeyId, Log);
+    }
+
+    internal ILogger Log { get; }
+    internal ConsumerReporter Reporter => _reporter;
+    internal LastKnownGoodStore? LastKnownGood => _lastKnownGood;
+    internal StrataClientStatus Status => Volatile.Read(ref _status);
+    internal long AppliedRevision => Status.Revision;
+
+    /// <summary>True until values from the server have been applied (at start-up, or after serving the last-known-good file).</summary>
+    internal bool NeedsSnapshot => Status.Source != StrataDataSource.Server;
+
+    public override void Load()
+    {
+        // Called again by IConfigurationRoot.Reload(): the watch already keeps Data current.
+        if (_background is not null) return;
+        // Configuration is built synchronously; start-up is the one place the client waits for the server.
+        try
+        {
+            Task.Run(LoadAtStartupAsync).GetAwaiter().GetResult();
+        }
+        catch
+        {
+            // Nobody disposes a provider whose Load failed the build.
+            _server.Dispose();
+            throw;
+        }
+        var watch = new StrataWatch(this, _server, _reporter, _options);
+        _background = Task.WhenAll(
+            Task.Run(() => watch.RunAsync(_stopping.Token)),
+            Task.Run(() => _reporter.RunAsync(_stopping.Token)),
+            _lastKnownGood is null ? Task.CompletedTask : Task.Run(() => _lastKnownGood.RunAsync(_stopping.Token)));
+    }
+
+    private async Task LoadAtStartupAsync()
+    {
+        using var deadline = new CancellationTokenSource(_options.StartupTimeout);
+        var backoff = new ReconnectBackoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(2));
+        string lastError = $"no answer within {_options.StartupTimeout}";
+        while (!deadline.IsCancellationRequested)
+        {
+            try
+            {
+                ApplySnapshot(await _server.FetchSnapshotAsync(deadline.Token).ConfigureAwait(false));
+                return;
+            }
+            catch (StrataServerException e) when (!e.Transient)
+            {
+                throw new InvalidOperationException($"Strata start-up failed: {e.Message}", e);
+            }
+            catch (StrataServerException e)
+            {
+                lastError = e.Message;
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                break;
+            }
+            var delay = backoff.Next();
+            ClientLog.StartupRetry(Log, lastError, delay);
+            try
+            {
+                await Task.Delay(delay, deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+        StartWithoutServer(lastError);
+    }
+
+    private void StartWithoutServer(string error)
+    {
+        var noFile = "no LastKnownGoodPath is set";
+        if (_lastKnownGood is not null)
+        {
+            LastKnownGoodContents? contents;
+            try
+            {
+                contents = _lastKnownGood.Load();
+            }
+            catch (LastKnownGoodException refused) when (_options.Optional)
+            {
+                ClientLog.LastKnownGoodRefused(Log, refused.Message);
+                contents = null;
+            }
+            catch (LastKnownGoodException refused)
+            {
+                // A tampered, truncated or foreign file is never loaded, not even in part: start-up fails saying why.
+                throw new InvalidOperationException(
+                    $"Strata start-up failed: the server at {_options.Server} could not be loaded within {_options.StartupTimeout} ({error}), and {refused.Message}", refused);
+            }
+            if (contents is not null)
+            {
+                ServeLastKnownGood(contents, error);
+                ClientLog.StartedFromLastKnownGood(Log, error, contents.Revision);
+                return;
+            }
+            noFile = $"the last-known-good file {_lastKnownGood.Path} does not exist yet";
+        }
+        if (_options.Optional)
+        {
+            Update(s => s with { LastError = error });
+            ClientLog.StartedEmpty(Log, error);
+            return;
+        }
+        throw new InvalidOperationException(
+            $"Strata start-up failed: the server at {_options.Server} could not be loaded within {_options.StartupTimeout} ({error}) and {noFile}. "
+            + "Start the server, set LastKnownGoodPath and LastKnownGoodKey, or set Optional = true to start without Strata values.");
+    }
+
+    private void ServeLastKnownGood(LastKnownGoodContents contents, string error)
+    {
+        lock (_gate)
+        {
+            // Only flattened values are in the file: the first snapshot from the server replaces them whole.
+            _settings = new Dictionary<string, AppliedSetting>(StringComparer.OrdinalIgnoreCase);
+            Data = new Dictionary<string, string?>(contents.Data, StringComparer.OrdinalIgnoreCase);
+            _status = _status with { Source = StrataDataSource.LastKnownGood, Revision = contents.Revision, LastAppliedAt = contents.SavedAt, LastError = error };
+        }
+        OnReload();
+    }
+
+    /// <summary>Replaces every value with a verified snapshot's and fires one reload.</summary>
+    internal void ApplySnapshot(SnapshotDocument snapshot)
+    {
+        var next = new Dictionary<string, AppliedSetting>(StringComparer.OrdinalIgnoreCase);
+        foreach (var s in snapshot.Settings)
+        {
+            if (s.Masked)
+            {
+                ClientLog.MaskedValueLeftOut(Log, s.Namespace, s.Key);
+                continue;
+            }
+            next[ConfigurationPath.Combine(s.Namespace, s.Key)] = new AppliedSetting(s.Value, s.Sensitive);
+        }
+        var recovering = Status.Source == StrataDataSource.LastKnownGood;
+        Replace(next, snapshot.Revision, StrataDataSource.Server, null);
+        if (recovering) ClientLog.Recovered(Log, snapshot.Revision);
+        _reporter.Report(snapshot.Revision);
+    }
+
+    /// <summary>Applies a verified change event after the applied revision (and ignores any other); true when applied.</summary>
+    internal bool ApplyChange(ChangeEvent change)
+    {
+        var applied = AppliedRevision;
+        if (change.Revision <= applied)
+        {
+            ClientLog.StaleEventIgnored(Log, change.Revision, applied);
+            return false;
+        }
+        var next = new Dictionary<string, AppliedSetting>(_settings, StringComparer.OrdinalIgnoreCase);
+        foreach (var c in change.Changes)
+        {
+            var name = ConfigurationPath.Combine(c.Namespace, c.Key);
+            var known = next.Remove(name, out var previous);
+            if (c.Removed) continue;
+            if (c.Masked)
+            {
+                ClientLog.MaskedValueLeftOut(Log, c.Namespace, c.Key);
+                continue;
+            }
+            // The feed does not repeat a key's sensitivity; one first seen on the feed is kept as sensitive to be safe.
+            next[name] = new AppliedSetting(c.Value, !known || previous!.Sensitive);
+        }
+        Replace(next, change.Revision, StrataDataSource.Server, null);
+        _reporter.Report(change.Revision);
+        return true;
+    }
+
+    internal void MarkConnected() => Update(s => s with { Connected = true, LastError = null });
+
+    internal void MarkDisconnected(string error) => Update(s => s with { Connected = false, LastError = error });
+
+    internal long CountRejectedSignature()
+    {
+        lock (_gate)
+        {
+            _status = _status with { RejectedSignatures = _status.RejectedSignatures + 1, LastError = "a document's signature did not verify" };
+            return _status.RejectedSignatures;
+        }
+    }
+
+    private void Replace(Dictionary<string, AppliedSetting> settings, long revision, StrataDataSource source, string? error)
+    {
+        var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var sensitive = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, setting) in settings)
+        {
+            if (!setting.Sensitive)
+            {
+                ConfigurationFlattener.Flatten(name, setting.Value, data);
+                continue;
+            }
+            var keys = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            ConfigurationFlattener.Flatten(name, setting.Value, keys);
+            foreach (var (key, value) in keys)
+            {
+                data[key] = value;
+                sensitive.Add(key);
+            }
+        }
+        lock (_gate)
+        {
+            _settings = settings;
+            Data = data;
+            _status = _status with { Source = source, Revision = revision, LastAppliedAt = DateTimeOffset.UtcNow, LastError = error ?? _status.LastError };
+        }
+        ClientLog.Applied(Log, revision, settings.Count);
+        _lastKnownGood?.Save(revision, data, sensitive);
+        // One reload per applied revision; outside the lock, so a change callback may read anything.
+        OnReload();
+    }
+
+    private void Update(Func<StrataClientStatus, StrataClientStatus> change)
+    {
+        lock (_gate) _status = change(_status);
+    }
+
+    /// <summary>How the provider shows in <c>GetDebugView()</c>.</summary>
+    public override string ToString() => $"Strata {_options.Server} ({string.Join(", ", _options.Namespaces)})";
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        // The loops stop at their next await; bounded, so a stuck connection cannot hold up the host's shutdown.
+        _background?.Wait(TimeSpan.FromSeconds(5));
+        _server.Dispose();
+        _stopping.Dispose();
+    }
+}
