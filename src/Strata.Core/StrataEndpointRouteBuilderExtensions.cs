@@ -19,13 +19,13 @@ public static class StrataEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps <c>/api/v1</c>, the ConfigStore-compatible <c>/config</c> and the OpenAPI document at
-    /// <c>/openapi/v1.json</c>. Health endpoints are the host's to choose: see <see cref="MapStrataHealth"/>.
+    /// <c>/openapi/strata.json</c>. Health endpoints are the host's to choose: see <see cref="MapStrataHealth"/>.
     /// </summary>
     public static IEndpointRouteBuilder MapStrata(this IEndpointRouteBuilder endpoints)
     {
         // With the limit off (0) the endpoints carry no policy at all, so the limiter middleware passes them straight on.
         var limited = endpoints.ServiceProvider.GetRequiredService<IOptions<StrataOptions>>().Value.RateLimit.PermitsPerSecond > 0;
-        var api = endpoints.MapGroup("/api/v1");
+        var api = endpoints.MapGroup("/api/v1").WithGroupName(StrataServiceCollectionExtensions.OpenApiDocumentName);
         if (limited) api.RequireRateLimiting(RequestLimits.Policy);
         // Stateless filters as single instances: the generic overload would build one per request.
         IEndpointFilter headers = new SecurityHeadersFilter(), problems = new StrataExceptionFilter();
@@ -39,11 +39,12 @@ public static class StrataEndpointRouteBuilderExtensions
         api.MapKeys();
         api.MapTokens();
         api.MapAudit();
-        var configStore = endpoints.MapConfigStore();
+        var configStore = endpoints.MapConfigStore().WithGroupName(StrataServiceCollectionExtensions.OpenApiDocumentName);
         if (limited) configStore.RequireRateLimiting(RequestLimits.Policy);
         configStore.AddEndpointFilter(headers).AddEndpointFilter(problems);
         // Open to anyone and costly to build: it shares the per-address budget of callers without a token.
-        var document = endpoints.MapOpenApi("/openapi/{documentName}.json");
+        // Only Strata's own document: a host's documents are the host's to map.
+        var document = endpoints.MapOpenApi($"/openapi/{{documentName:regex(^{StrataServiceCollectionExtensions.OpenApiDocumentName}$)}}.json");
         if (limited) document.RequireRateLimiting(RequestLimits.Policy);
         return endpoints;
     }

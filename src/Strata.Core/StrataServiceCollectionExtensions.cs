@@ -14,6 +14,9 @@ namespace Strata;
 /// <summary>Registers Strata in an application's services.</summary>
 public static class StrataServiceCollectionExtensions
 {
+    /// <summary>The name of Strata's OpenAPI document, served at <c>/openapi/strata.json</c>: its own, so a host's <c>v1</c> is left alone.</summary>
+    public const string OpenApiDocumentName = "strata";
+
     /// <summary>
     /// Adds the Strata engine over SQLite in <see cref="StrataOptions.DataDirectory"/>, its readiness check, problem
     /// details, OpenAPI and per-token rate limiting (the host calls <c>UseRateLimiter()</c>). Definitions are checked
@@ -44,7 +47,12 @@ public static class StrataServiceCollectionExtensions
         services.AddSingleton<HealthMapping>();
         services.AddSingleton(sp => new ConsumerRegistry(sp.GetRequiredService<TimeProvider>()));
         services.AddProblemDetails();
-        services.AddOpenApi("v1", o => o.AddDocumentTransformer<Strata.Http.OpenApi.ApiDocumentTransformer>());
+        services.AddOpenApi(OpenApiDocumentName, o =>
+        {
+            // Strata's document holds Strata's endpoints, and a host's documents do not (their group name differs).
+            o.ShouldInclude = d => d.GroupName == OpenApiDocumentName;
+            o.AddDocumentTransformer<Strata.Http.OpenApi.ApiDocumentTransformer>();
+        });
         return services;
     }
 

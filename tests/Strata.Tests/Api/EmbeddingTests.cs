@@ -45,7 +45,7 @@ public sealed class EmbeddingTests : IDisposable
     }
 
     [Fact]
-    public async Task Strata_leaves_the_host_s_clock_json_options_and_health_endpoints_alone()
+    public async Task Strata_leaves_the_host_s_clock_json_options_openapi_document_and_health_endpoints_alone()
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -57,8 +57,10 @@ public sealed class EmbeddingTests : IDisposable
             o.DataDirectory = _dir.Path;
             o.EnvironmentVariables = new System.Collections.Hashtable { ["STRATA_ADMIN_TOKEN"] = "embedded-admin-token-0123456789abcdef" };
         });
+        builder.Services.AddOpenApi("v1");
         await using var app = builder.Build();
         app.MapStrata();
+        app.MapOpenApi("/host-docs/{documentName}.json");
         app.MapGet("/healthz", () => "the host's own");
         app.MapGet("/host", () => new { SomeValue = 1 });
         await app.StartAsync();
@@ -71,8 +73,11 @@ public sealed class EmbeddingTests : IDisposable
         Assert.Equal("""{"some_value":1}""", await plain.GetStringAsync("host"));
         Assert.Equal(HttpStatusCode.NotFound, (await plain.GetAsync("readyz")).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await strata.PutAsJsonAsync("api/v1/settings/app/a", new { value = 1 })).StatusCode);
-        var document = await plain.GetStringAsync("openapi/v1.json");
+        var document = await plain.GetStringAsync("openapi/strata.json");
         Assert.DoesNotContain("/readyz", document);
+        // The host's own document is its own: Strata's operations are not in it, and Strata does not serve it.
+        Assert.DoesNotContain("putSetting", await plain.GetStringAsync("host-docs/v1.json"));
+        Assert.Equal(HttpStatusCode.NotFound, (await plain.GetAsync("openapi/v1.json")).StatusCode);
         await app.StopAsync();
     }
 

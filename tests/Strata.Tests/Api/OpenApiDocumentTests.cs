@@ -12,7 +12,7 @@ namespace Strata.Tests.Api;
 /// <summary>The served OpenAPI document is complete, and the contract check that every API test goes through is strict.</summary>
 public sealed class OpenApiDocumentTests(OpenApiServerFixture fixture) : IClassFixture<OpenApiServerFixture>
 {
-    private static readonly HashSet<string> AnonymousPaths = ["/healthz", "/readyz", "/openapi/v1.json"];
+    private static readonly HashSet<string> AnonymousPaths = ["/healthz", "/readyz", "/openapi/strata.json"];
     private static readonly string[] Methods = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
     private readonly TestServer _server = fixture.Server;
     private readonly OpenApiContract _contract = fixture.Contract;
@@ -146,7 +146,7 @@ public sealed class OpenApiDocumentTests(OpenApiServerFixture fixture) : IClassF
     {
         var mapped = _server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
-                .Select(m => (Method: m.ToLowerInvariant(), Path: "/" + e.RoutePattern.RawText!.Trim('/').Replace("{documentName}", "v1"))))
+                .Select(m => (Method: m.ToLowerInvariant(), Path: "/" + e.RoutePattern.RawText!.Trim('/').Replace("{documentName:regex(^strata$)}", "strata"))))
             .ToList();
         var paths = _contract.Document.GetProperty("paths");
         var missing = mapped.Where(e => !paths.TryGetProperty(e.Path, out var item) || !item.TryGetProperty(e.Method, out _)).ToList();

@@ -212,7 +212,7 @@ public sealed class SettingsApiTests : IAsyncLifetime
     [Fact]
     public async Task The_openapi_document_describes_the_api()
     {
-        var doc = await Http.GetFromJsonAsync<JsonElement>("openapi/v1.json");
+        var doc = await Http.GetFromJsonAsync<JsonElement>("openapi/strata.json");
         var paths = doc.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/api/v1/settings/{ns}/{key}", out _));
         Assert.True(paths.TryGetProperty("/config/patch", out _));

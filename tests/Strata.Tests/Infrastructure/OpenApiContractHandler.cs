@@ -32,11 +32,11 @@ public sealed class OpenApiContractHandler : DelegatingHandler
         return http;
     }
 
-    /// <summary>Fetches and parses the document a server serves at <c>/openapi/v1.json</c>.</summary>
+    /// <summary>Fetches and parses the document a server serves at <c>/openapi/strata.json</c>.</summary>
     public static async Task<OpenApiContract> LoadAsync(Uri server, CancellationToken ct = default)
     {
         using var http = new HttpClient { BaseAddress = server };
-        using var response = await http.GetAsync("openapi/v1.json", ct);
+        using var response = await http.GetAsync("openapi/strata.json", ct);
         response.EnsureSuccessStatusCode();
         using var document = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(ct));
         return new OpenApiContract(document.RootElement.Clone());

@@ -204,7 +204,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
             document.Paths["/readyz"] = Anonymous(document, "getReadiness", "Health", "The store is reachable and its schema current",
                 "200 when ready, 503 (with the failing check) when not: a load balancer's readiness probe.", [200, 503]);
         }
-        document.Paths["/openapi/v1.json"] = new OpenApiPathItem
+        document.Paths["/openapi/strata.json"] = new OpenApiPathItem
         {
             Operations = new Dictionary<HttpMethod, OpenApiOperation>
             {
