@@ -14,7 +14,6 @@ public sealed class SampleAppFixture : IAsyncLifetime
     private readonly TempDirectory _dir = new();
     private readonly string _token = "sample-admin-" + Guid.NewGuid().ToString("N");
     private Process? _server;
-    private StringBuilder? _serverOutput;
     private HttpClient? _strata;
     private SampleWebProcess? _sample;
 
@@ -23,7 +22,7 @@ public sealed class SampleAppFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Uri address;
-        (_server, address, _serverOutput) = await StrataProcess.ServeAsync(
+        (_server, address, _) = await StrataProcess.ServeAsync(
             _dir.File("data"), new Dictionary<string, string> { ["STRATA_ADMIN_TOKEN"] = _token });
         _strata = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
         _strata.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _token);
