@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
 namespace Strata.Client;
@@ -43,14 +44,15 @@ public static class RequiredConfigurationExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
-        var section = configuration.GetSection(key);
-        if (section.Value is not { } value)
+        // The indexer first: a section object is made only to explain a missing value.
+        if (configuration[key] is not { } value)
         {
-            if (section.GetChildren().Any())
+            if (configuration.GetSection(key).GetChildren().Any())
                 throw new SettingConversionException(key, typeof(T), "it is a section with children, not a single value");
             throw new MissingSettingsException([key]);
         }
         if (value is T text) return text;
+        if (TryParseCommon<T>(value, out var common)) return common;
 
         object? converted;
         try
@@ -65,6 +67,21 @@ public static class RequiredConfigurationExtensions
         return converted is T typed
             ? typed
             : throw new SettingConversionException(key, typeof(T), $"its value is not a valid {SettingConversionException.DisplayName(typeof(T))}");
+    }
+
+    // The common types parse without the type converter's lookup and boxing: `(T)(object)x` is a no-op once the JIT
+    // knows T. Anything else (and a value these refuse) goes to the converter, which also names the failure.
+    private static bool TryParseCommon<T>(string value, out T result)
+    {
+        var invariant = CultureInfo.InvariantCulture;
+        if (typeof(T) == typeof(int) && int.TryParse(value, NumberStyles.Integer, invariant, out var i)) { result = (T)(object)i; return true; }
+        if (typeof(T) == typeof(long) && long.TryParse(value, NumberStyles.Integer, invariant, out var l)) { result = (T)(object)l; return true; }
+        if (typeof(T) == typeof(bool) && bool.TryParse(value, out var b)) { result = (T)(object)b; return true; }
+        if (typeof(T) == typeof(double) && double.TryParse(value, NumberStyles.Float, invariant, out var d)) { result = (T)(object)d; return true; }
+        if (typeof(T) == typeof(decimal) && decimal.TryParse(value, NumberStyles.Number, invariant, out var m)) { result = (T)(object)m; return true; }
+        if (typeof(T) == typeof(TimeSpan) && TimeSpan.TryParse(value, invariant, out var t)) { result = (T)(object)t; return true; }
+        result = default!;
+        return false;
     }
 
     private static bool IsPresent(IConfigurationSection section) => section.Value is not null || section.GetChildren().Any();

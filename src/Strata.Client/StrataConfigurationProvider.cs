@@ -83,6 +83,10 @@ internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisp
             catch (StrataServerException e)
             {
                 lastError = e.Message;
+                // Nothing listens there: waiting out StartupTimeout would only delay a start from the last-known-good
+                // file (seed 004 asks for 50 ms). The watch keeps retrying and catches up once the server is back.
+                if (e.InnerException is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } && _lastKnownGood?.Exists == true)
+                    break;
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {

@@ -34,6 +34,9 @@ internal sealed class LastKnownGoodStore
 
     internal string Path => _path;
 
+    /// <summary>Whether a file is there to fall back on (it may still be refused when read).</summary>
+    internal bool Exists => File.Exists(_path);
+
     /// <summary>The store the options ask for, or null when <see cref="StrataClientOptions.LastKnownGoodPath"/> is not set.</summary>
     internal static LastKnownGoodStore? From(StrataClientOptions options, string signingKeyId, ILogger log) =>
         string.IsNullOrWhiteSpace(options.LastKnownGoodPath) ? null : new LastKnownGoodStore(

@@ -31,7 +31,9 @@ internal sealed class WatchStream(SettingsEngine engine, WatchFormat format, Sig
             try
             {
                 position ??= after;
-                if (ResetReason(position.Value, after) is { } reason)
+                // A commit is acknowledged (and in the snapshot) just before it is published: a client that read the
+                // snapshot may name a revision the feed has not announced yet. That is not the future.
+                if (ResetReason(position.Value, after, Math.Max(after, engine.Current.Revision)) is { } reason)
                 {
                     yield return Item(ResetBytes(after, reason), Reset);
                     position = after;
@@ -100,9 +102,9 @@ internal sealed class WatchStream(SettingsEngine engine, WatchFormat format, Sig
         if (!aborted.IsCancellationRequested) yield return Item(ClosingBytes(endingReason()), Closing);
     }
 
-    private string? ResetReason(long position, long current)
+    private string? ResetReason(long position, long current, long committed)
     {
-        if (position > current) return $"since {position} is after the current revision {current}";
+        if (position > committed) return $"since {position} is after the current revision {committed}";
         var max = Math.Max(0, engine.Options.Watch.MaxReplay);
         if (current - position > max) return $"since {position} is {current - position} revisions behind; at most {max} are replayed";
         return null;

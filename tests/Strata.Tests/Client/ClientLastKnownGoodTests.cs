@@ -100,6 +100,30 @@ public sealed class ClientLastKnownGoodTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refused_connection_starts_from_the_file_at_once_without_waiting_out_the_start_up_timeout()
+    {
+        await SaveThroughAsync(await _server.RevisionAsync());
+        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var nobody = new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)closed.LocalEndpoint).Port}/");
+        closed.Stop();
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var config = await StrataClient.BuildAsync(_server.Address, o =>
+        {
+            o.LastKnownGoodPath = FilePath;
+            o.LastKnownGoodKey = _key;
+            o.StartupTimeout = TimeSpan.FromSeconds(30);
+            o.LoggerFactory = _log.Factory;
+        }, via: nobody);
+        using var _ = (IDisposable)config;
+
+        Assert.InRange(clock.ElapsedMilliseconds, 0, 5_000);
+        Assert.Equal(StrataDataSource.LastKnownGood, config.GetStrataStatus().Source);
+        Assert.Equal("50", config["checkout:max_items"]);
+    }
+
+    [Fact]
     public async Task The_file_follows_every_applied_revision_and_never_holds_a_secret_in_clear()
     {
         var config = await ClientAsync();
