@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Strata.Access;
+using Strata.Configuration;
 using Strata.Application;
 using Strata.Engine;
 using Strata.Health;
@@ -60,9 +61,13 @@ public static class StrataServiceCollectionExtensions
     /// Opens the store (migrating it) before the server takes requests; drains pending commits on stop. Where a
     /// generated admin token went is logged only once the whole host has started, the server included.
     /// </summary>
-    private sealed class StrataHostedService(SettingsEngine engine) : IHostedLifecycleService
+    private sealed class StrataHostedService(SettingsEngine engine, IEnumerable<EmbeddedConfigurationProvider> configurations) : IHostedLifecycleService
     {
-        public Task StartAsync(CancellationToken ct) => engine.StartAsync(ct);
+        public async Task StartAsync(CancellationToken ct)
+        {
+            await engine.StartAsync(ct).ConfigureAwait(false);
+            foreach (var configuration in configurations) configuration.Attach(engine);
+        }
 
         public Task StartedAsync(CancellationToken ct)
         {
@@ -70,7 +75,11 @@ public static class StrataServiceCollectionExtensions
             return Task.CompletedTask;
         }
 
-        public Task StopAsync(CancellationToken ct) => engine.DisposeAsync().AsTask();
+        public async Task StopAsync(CancellationToken ct)
+        {
+            foreach (var configuration in configurations) await configuration.DetachAsync().ConfigureAwait(false);
+            await engine.DisposeAsync().ConfigureAwait(false);
+        }
 
         public Task StartingAsync(CancellationToken ct) => Task.CompletedTask;
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Strata.Tests.Infrastructure;
 
 namespace Strata.Tests.Api;
@@ -42,6 +43,58 @@ public sealed class EmbeddingTests : IDisposable
         Assert.Equal(80, (await http.GetFromJsonAsync<JsonElement>("api/v1/settings/checkout/max_items")).GetProperty("value").GetInt32());
         Assert.True(File.Exists(Path.Combine(_dir.Path, "strata.db")));
         await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task The_host_s_own_configuration_and_options_monitor_follow_strata_in_process()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddStrata(o =>
+        {
+            o.DataDirectory = _dir.Path;
+            o.EnvironmentVariables = new System.Collections.Hashtable { ["STRATA_ADMIN_TOKEN"] = "embedded-admin-token-0123456789abcdef" };
+            o.Define(new SettingDefinition { Namespace = "checkout", Key = "max_items", Type = SettingType.Int, Default = 50 });
+        });
+        builder.AddStrataConfiguration("checkout");
+        builder.Services.Configure<CheckoutOptions>(builder.Configuration.GetSection("checkout"));
+        await using var app = builder.Build();
+        app.MapStrata();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        using var http = OpenApiContractHandler.Client(new Uri(address), "embedded-admin-token-0123456789abcdef");
+        var monitor = app.Services.GetRequiredService<IOptionsMonitor<CheckoutOptions>>();
+        Assert.Equal(50, monitor.CurrentValue.Max_Items);
+
+        var changed = new TaskCompletionSource<CheckoutOptions>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var _ = monitor.OnChange(o => { if (o.Max_Items == 80) changed.TrySetResult(o); });
+        Assert.True((await http.PatchAsync("api/v1/settings", new StringContent(
+            """{"changes":[{"namespace":"checkout","key":"max_items","value":80},{"namespace":"checkout","key":"limits","value":{"rps":7,"tags":["a","b"]}}]}""",
+            System.Text.Encoding.UTF8, "application/json"))).IsSuccessStatusCode);
+
+        var options = await changed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal((80, 7, "b"), (options.Max_Items, options.Limits.Rps, options.Limits.Tags[1]));
+        Assert.Equal("7", app.Configuration["CHECKOUT:limits:RPS"]);
+        // A reset falls back to the default, and the flattened children of a removed value go with it.
+        var reset = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var __ = monitor.OnChange(o => { if (o.Max_Items == 50 && o.Limits.Rps == 0) reset.TrySetResult(); });
+        await http.DeleteAsync("api/v1/settings/checkout/max_items");
+        await http.DeleteAsync("api/v1/settings/checkout/limits");
+        await reset.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Null(app.Configuration["checkout:limits:rps"]);
+        await app.StopAsync();
+    }
+
+    public sealed class CheckoutOptions
+    {
+        public int Max_Items { get; set; }
+        public LimitOptions Limits { get; set; } = new();
+    }
+
+    public sealed class LimitOptions
+    {
+        public int Rps { get; set; }
+        public List<string> Tags { get; set; } = [];
     }
 
     [Fact]
