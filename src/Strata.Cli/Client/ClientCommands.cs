@@ -32,7 +32,7 @@ internal static class ClientCommands
 
     public static IEnumerable<Command> Create()
     {
-        Command[] commands = [Get(), Set(), Unset(), Ls(), History(), Diff(), Rollback(), Export(), Import(), Keys(), Tokens(), Audit(), Consumers()];
+        Command[] commands = [Get(), Set(), Unset(), Ls(), History(), Diff(), Rollback(), Export(), Import(), Keys(), Tokens(), Audit(), Consumers(), WatchCommand.Create(Run)];
         foreach (var command in commands)
         {
             command.Options.Add(Server);

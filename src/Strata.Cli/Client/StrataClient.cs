@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Strata.Client.Internal;
 
 namespace Strata.Cli.Client;
 
@@ -14,6 +15,9 @@ internal sealed class StrataClient(Uri server, string? token, TextWriter stdout,
     private readonly string _shown = ServerUrl.Redact(server.ToString());
 
     public TextWriter Out { get; } = stdout;
+    public TextWriter Error => stderr;
+    public Uri Server => server;
+    public string? Token => token;
 
     /// <summary>Sends a request; on success returns the body, on failure prints the problem and returns its exit code.</summary>
     public Task<(string? Body, int ExitCode)> SendAsync(HttpMethod method, string path, string? json = null,
@@ -95,9 +99,8 @@ internal sealed class StrataClient(Uri server, string? token, TextWriter stdout,
 
     private static HttpClient CreateHttp(Uri server, string? token)
     {
-        var http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
+        var http = StrataHttp.Create(server, token, handler: null, TimeSpan.FromSeconds(30));
         http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (!string.IsNullOrEmpty(token)) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return http;
     }
 }

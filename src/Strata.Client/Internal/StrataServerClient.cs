@@ -14,19 +14,15 @@ internal sealed class StrataServerClient : IDisposable
     private readonly string _query;
     private readonly ConsumerIdentity _identity;
 
-    internal StrataServerClient(StrataClientOptions options, SignatureVerifier verifier, ConsumerIdentity identity)
+    internal StrataServerClient(StrataClientOptions options, SignatureVerifier verifier, ConsumerIdentity identity, IReadOnlyList<string>? keys = null)
     {
-        // A bounded pool lifetime so a server that moves (DNS) is found again on the next connection.
-        var handler = options.HttpMessageHandlerFactory?.Invoke()
-            ?? new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5), PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
-        var server = options.Server!;
         // Timeouts are per call: the watch is one long response.
-        _http = new HttpClient(handler) { BaseAddress = server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/"), Timeout = Timeout.InfiniteTimeSpan };
-        if (!string.IsNullOrEmpty(options.Token)) _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Token);
+        _http = StrataHttp.Create(options.Server!, options.Token, options.HttpMessageHandlerFactory?.Invoke(), Timeout.InfiniteTimeSpan);
         _verifier = verifier;
         _identity = identity;
         var query = new StringBuilder("ns=").Append(Uri.EscapeDataString(string.Join(',', options.Namespaces)));
         if (options.Scopes.Count > 0) query.Append("&scope=").Append(Uri.EscapeDataString(string.Join(',', options.Scopes)));
+        if (keys is { Count: > 0 }) query.Append("&keys=").Append(Uri.EscapeDataString(string.Join(',', keys)));
         _query = query.ToString();
     }
 
@@ -110,7 +106,7 @@ internal sealed class StrataServerClient : IDisposable
             HttpStatusCode.Forbidden => " The token needs config.read on every namespace in StrataClientOptions.Namespaces.",
             _ => "",
         };
-        throw new StrataServerException($"The Strata server refused the {what} with {status} {response.ReasonPhrase}{(detail is null ? "" : ": " + detail)}.{hint}", transient);
+        throw new StrataServerException($"The Strata server refused the {what} with {status} {response.ReasonPhrase}{(detail is null ? "" : ": " + detail)}.{hint}", transient, status: status);
     }
 
     private static async Task<string?> ProblemDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -74,7 +74,7 @@ internal sealed class StrataWatch
         ClientLog.Connected(_provider.Log, _options.Server!, since);
 
         await using var stream = await response.Content.ReadAsStreamAsync(alive.Token).ConfigureAwait(false);
-        var parser = SseParser.Create(stream, Parse);
+        var parser = SseParser.Create(stream, (type, data) => WatchEventParser.Parse(type, data, _server.Verifier));
         await foreach (var item in parser.EnumerateAsync(alive.Token).ConfigureAwait(false))
         {
             alive.CancelAfter(_deadAfter);
@@ -107,34 +107,5 @@ internal sealed class StrataWatch
             }
         }
         throw new StrataServerException("the server ended the watch stream.", transient: true);
-    }
-
-    /// <summary>Verifies an event's exact data bytes, then parses them (only when they verify).</summary>
-    private WatchItem Parse(string eventType, ReadOnlySpan<byte> data)
-    {
-        var kind = eventType switch
-        {
-            "change" => WatchItemKind.Change,
-            "heartbeat" => WatchItemKind.Heartbeat,
-            "reset" => WatchItemKind.Reset,
-            "closing" => WatchItemKind.Closing,
-            _ => WatchItemKind.Other,
-        };
-        if (kind == WatchItemKind.Other || !_server.Verifier.Verify(data)) return new WatchItem(kind, false, null);
-        try
-        {
-            object? document = kind switch
-            {
-                WatchItemKind.Change => JsonSerializer.Deserialize(data, ClientJsonContext.Default.ChangeEvent) is { Changes: not null } c ? c : null,
-                WatchItemKind.Heartbeat => JsonSerializer.Deserialize(data, ClientJsonContext.Default.HeartbeatEvent),
-                WatchItemKind.Reset => JsonSerializer.Deserialize(data, ClientJsonContext.Default.ResetEvent),
-                _ => JsonSerializer.Deserialize(data, ClientJsonContext.Default.ClosingEvent),
-            };
-            return new WatchItem(kind, true, document);
-        }
-        catch (JsonException)
-        {
-            return new WatchItem(kind, true, null);
-        }
     }
 }

@@ -60,6 +60,27 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Watch_prints_each_verified_change_and_refuses_events_under_another_key()
+    {
+        await Strata("set", "svc", "port", "9001");
+        await Strata("set", "svc", "port", "9002", "--scope", "user:ann");
+
+        var (code, stdout, stderr) = await Strata("watch", "svc", "--scope", "user:ann", "--since", "0", "--count", "2");
+        Assert.Equal(0, code);
+        var lines = stdout.Trim().Split('\n');
+        Assert.Matches(@"^\d+\tsvc/port@global = 9001\t\(version 1, override\)\t", lines[0]);
+        Assert.Matches(@"^\d+\tsvc/port@user:ann = 9002\t", lines[1]);
+        Assert.Contains("verifying with the server's key", stderr);
+
+        using var other = NSec.Cryptography.Key.Create(NSec.Cryptography.SignatureAlgorithm.Ed25519);
+        var foreign = Convert.ToBase64String(other.PublicKey.Export(NSec.Cryptography.KeyBlobFormat.RawPublicKey));
+        var refused = await Strata("watch", "svc", "--since", "0", "--count", "1", "--signing-key", foreign);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("does not verify", refused.Err);
+        Assert.Empty(refused.Out);
+    }
+
+    [Fact]
     public async Task Get_with_scope_and_explain_prints_the_layers()
     {
         await Strata("set", "svc", "port", "7000", "--scope", "user:alice");
