@@ -155,12 +155,15 @@ internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisp
             Data = new Dictionary<string, string?>(contents.Data, StringComparer.OrdinalIgnoreCase);
             _status = _status with { Source = StrataDataSource.LastKnownGood, Revision = contents.Revision, LastAppliedAt = contents.SavedAt, LastError = error };
         }
-        OnReload();
+        Reload(contents.Revision);
     }
 
     /// <summary>Replaces every value with a verified snapshot's and fires one reload.</summary>
     internal void ApplySnapshot(SnapshotDocument snapshot)
     {
+        // Signed, but also the one asked for: a relay must not pass off another view's snapshot as this one.
+        if (!SameNames(snapshot.Namespaces, _options.Namespaces) || !SameNames(WithoutGlobal(snapshot.Scopes), WithoutGlobal(_options.Scopes), ordered: true))
+            throw new StrataServerException("The snapshot is signed but is for other namespaces or scopes than asked for; nothing in it was applied.", transient: true);
         var next = new Dictionary<string, AppliedSetting>(StringComparer.OrdinalIgnoreCase);
         foreach (var s in snapshot.Settings)
         {
@@ -197,13 +200,21 @@ internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisp
                 ClientLog.MaskedValueLeftOut(Log, c.Namespace, c.Key);
                 continue;
             }
-            // The feed does not repeat a key's sensitivity; one first seen on the feed is kept as sensitive to be safe.
-            next[name] = new AppliedSetting(c.Value, !known || previous!.Sensitive);
+            // The feed says when a value is sensitive; a key first seen on the feed is kept as sensitive to be safe, and
+            // one the server now calls sensitive is sealed in the last-known-good file from this revision on.
+            next[name] = new AppliedSetting(c.Value, c.Sensitive || !known || previous!.Sensitive);
         }
         Replace(next, change.Revision, StrataDataSource.Server, null);
         _reporter.Report(change.Revision);
         return true;
     }
+
+    private static IEnumerable<string> WithoutGlobal(IEnumerable<string>? scopes) =>
+        (scopes ?? []).Where(s => !s.Equals("global", StringComparison.OrdinalIgnoreCase));
+
+    private static bool SameNames(IEnumerable<string> a, IEnumerable<string> b, bool ordered = false) => ordered
+        ? a.SequenceEqual(b, StringComparer.OrdinalIgnoreCase)
+        : a.ToHashSet(StringComparer.OrdinalIgnoreCase).SetEquals(b);
 
     internal void MarkConnected() => Update(s => s with { Connected = true, LastError = null });
 
@@ -246,7 +257,20 @@ internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisp
         ClientLog.Applied(Log, revision, settings.Count);
         _lastKnownGood?.Save(revision, data, sensitive);
         // One reload per applied revision; outside the lock, so a change callback may read anything.
-        OnReload();
+        Reload(revision);
+    }
+
+    /// <summary>Fires the reload token. A callback of the app's that throws is logged: it must not stop the watch.</summary>
+    private void Reload(long revision)
+    {
+        try
+        {
+            OnReload();
+        }
+        catch (Exception e)
+        {
+            ClientLog.ReloadCallbackFailed(Log, e, revision);
+        }
     }
 
     private void Update(Func<StrataClientStatus, StrataClientStatus> change)
@@ -260,8 +284,15 @@ internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisp
     public void Dispose()
     {
         _stopping.Cancel();
-        // The loops stop at their next await; bounded, so a stuck connection cannot hold up the host's shutdown.
-        _background?.Wait(TimeSpan.FromSeconds(5));
+        // The loops stop at their next await; bounded, so a stuck connection cannot hold up the host's shutdown. They
+        // log their own failures: none is rethrown from Dispose.
+        try
+        {
+            _background?.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+        }
         _server.Dispose();
         _stopping.Dispose();
     }

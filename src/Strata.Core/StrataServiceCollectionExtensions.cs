@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Strata.Access;
 using Strata.Configuration;
@@ -61,12 +62,13 @@ public static class StrataServiceCollectionExtensions
     /// Opens the store (migrating it) before the server takes requests; drains pending commits on stop. Where a
     /// generated admin token went is logged only once the whole host has started, the server included.
     /// </summary>
-    private sealed class StrataHostedService(SettingsEngine engine, IEnumerable<EmbeddedConfigurationProvider> configurations) : IHostedLifecycleService
+    private sealed class StrataHostedService(SettingsEngine engine, IEnumerable<EmbeddedConfigurationProvider> configurations,
+        ILogger<EmbeddedConfigurationProvider> configurationLogger) : IHostedLifecycleService
     {
         public async Task StartAsync(CancellationToken ct)
         {
             await engine.StartAsync(ct).ConfigureAwait(false);
-            foreach (var configuration in configurations) configuration.Attach(engine);
+            foreach (var configuration in configurations) configuration.Attach(engine, configurationLogger);
         }
 
         public Task StartedAsync(CancellationToken ct)

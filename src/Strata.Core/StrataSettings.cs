@@ -48,12 +48,13 @@ public sealed partial class StrataSettings
         ArgumentNullException.ThrowIfNull(ns);
         ArgumentNullException.ThrowIfNull(handler);
         var stop = new CancellationTokenSource();
+        var stopping = stop.Token;
         var after = _engine.Current.Revision;
         _ = Task.Run(async () =>
         {
             try
             {
-                await foreach (var e in FeedFollower.FollowAsync(_engine, after, n => Names.Comparer.Equals(n, ns), stop.Token).ConfigureAwait(false))
+                await foreach (var e in FeedFollower.FollowAsync(_engine, after, n => Names.Comparer.Equals(n, ns), stopping).ConfigureAwait(false))
                 {
                     var keys = e.Changed.Where(c => Names.Comparer.Equals(c.Namespace, ns) && (key is null || Names.Comparer.Equals(c.Key, key)))
                         .Select(c => new StrataChangedKey(c.Namespace, c.Key, c.Scope, c.Version)).ToList();
@@ -69,7 +70,7 @@ public sealed partial class StrataSettings
                     }
                 }
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
             }
         });
@@ -81,9 +82,13 @@ public sealed partial class StrataSettings
 
     private sealed class Subscription(CancellationTokenSource stop) : IDisposable
     {
+        private int _disposed;
+
         public void Dispose()
         {
-            if (!stop.IsCancellationRequested) stop.Cancel();
+            if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+            stop.Cancel();
+            stop.Dispose();
         }
     }
 }

@@ -54,10 +54,11 @@ internal static class WatchCommand
             if (body is null) return code;
             since = JsonDocument.Parse(body).RootElement.GetProperty("revision").GetInt64();
         }
-        var options = new StrataClientOptions { Server = client.Server, Token = client.Token, SigningKey = signingKey, Application = "strata-cli" };
+        var options = new StrataClientOptions { Server = client.Server, Token = client.Token, SigningKey = signingKey };
         foreach (var ns in namespaces) options.Namespaces.Add(ns);
         if (scope is not null) options.Scopes.Add(scope);
-        using var server = new StrataServerClient(options, verifier, ConsumerIdentity.From(options), keys);
+        // Not a consumer: it applies nothing, so it must not show in the consumers view as one that is behind.
+        using var server = new StrataServerClient(options, verifier, identity: null, keys);
         HttpResponseMessage response;
         try
         {

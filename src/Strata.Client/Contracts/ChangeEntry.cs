@@ -11,5 +11,6 @@ namespace Strata.Client.Contracts;
 /// <param name="Source">Where the resolved value comes from; absent when <paramref name="Removed"/>.</param>
 /// <param name="Removed">True when nothing is left to resolve: the key no longer has a value.</param>
 /// <param name="Masked">True when the value is withheld because the watcher may not reveal it.</param>
+/// <param name="Sensitive">True when the setting is sensitive (its value is a secret, in clear or masked).</param>
 public sealed record ChangeEntry(string Namespace, string Key, string Scope, long Version, JsonElement Value = default,
-    string? Source = null, bool Removed = false, bool Masked = false);
+    string? Source = null, bool Removed = false, bool Masked = false, bool Sensitive = false);

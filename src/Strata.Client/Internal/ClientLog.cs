@@ -49,4 +49,7 @@ internal static partial class ClientLog
 
     [LoggerMessage(15, LogLevel.Error, "Strata server unreachable at start-up and {Refusal} Starting with no Strata values because Optional is set, and retrying.")]
     internal static partial void LastKnownGoodRefused(ILogger logger, string refusal);
+
+    [LoggerMessage(16, LogLevel.Error, "A configuration change callback failed after revision {Revision}; the client goes on following the server.")]
+    internal static partial void ReloadCallbackFailed(ILogger logger, Exception error, long revision);
 }

@@ -39,7 +39,11 @@ internal sealed class ConsumerReporter
                     await _server.ReportAsync(revision, timeout.Token).ConfigureAwait(false);
                     Reported?.Invoke(revision);
                 }
-                catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !stopping.IsCancellationRequested)
+                catch (Exception) when (stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
                 {
                     ClientLog.ReportFailed(_log, revision, e.Message);
                 }

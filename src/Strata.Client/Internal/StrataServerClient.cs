@@ -12,9 +12,10 @@ internal sealed class StrataServerClient : IDisposable
     private readonly HttpClient _http;
     private readonly SignatureVerifier _verifier;
     private readonly string _query;
-    private readonly ConsumerIdentity _identity;
+    private readonly ConsumerIdentity? _identity;
 
-    internal StrataServerClient(StrataClientOptions options, SignatureVerifier verifier, ConsumerIdentity identity, IReadOnlyList<string>? keys = null)
+    // identity null: a watch that does not register as a consumer (the CLI's).
+    internal StrataServerClient(StrataClientOptions options, SignatureVerifier verifier, ConsumerIdentity? identity, IReadOnlyList<string>? keys = null)
     {
         // Timeouts are per call: the watch is one long response.
         _http = StrataHttp.Create(options.Server!, options.Token, options.HttpMessageHandlerFactory?.Invoke(), Timeout.InfiniteTimeSpan);
@@ -56,9 +57,12 @@ internal sealed class StrataServerClient : IDisposable
     {
         var request = new HttpRequestMessage(HttpMethod.Get, $"api/v1/watch?{_query}&since={since}");
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-        request.Headers.TryAddWithoutValidation("Strata-Consumer-Application", _identity.Application);
-        request.Headers.TryAddWithoutValidation("Strata-Consumer-Instance", _identity.Instance);
-        request.Headers.TryAddWithoutValidation("Strata-Consumer-Host", _identity.Host);
+        if (_identity is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Strata-Consumer-Application", _identity.Application);
+            request.Headers.TryAddWithoutValidation("Strata-Consumer-Instance", _identity.Instance);
+            request.Headers.TryAddWithoutValidation("Strata-Consumer-Host", _identity.Host);
+        }
         HttpResponseMessage response;
         try
         {
@@ -90,7 +94,7 @@ internal sealed class StrataServerClient : IDisposable
         var body = JsonSerializer.SerializeToUtf8Bytes(new ConsumerReport(revision), ClientJsonContext.Default.ConsumerReport);
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var response = await _http.PutAsync("api/v1/consumers/" + Uri.EscapeDataString(_identity.Instance), content, cancellationToken).ConfigureAwait(false);
+        using var response = await _http.PutAsync("api/v1/consumers/" + Uri.EscapeDataString((_identity ?? throw new InvalidOperationException("A watch without a consumer identity reports nothing.")).Instance), content, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
     }
 

@@ -34,14 +34,20 @@ internal sealed class StrataWatch
             TimeSpan delay;
             try
             {
-                if (_provider.NeedsSnapshot) _provider.ApplySnapshot(await _server.FetchSnapshotAsync(stopping).ConfigureAwait(false));
+                if (_provider.NeedsSnapshot)
+                {
+                    // Bounded: a half-open connection must not keep a degraded client from ever recovering.
+                    using var fetch = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                    fetch.CancelAfter(_deadAfter);
+                    _provider.ApplySnapshot(await _server.FetchSnapshotAsync(fetch.Token).ConfigureAwait(false));
+                }
                 delay = await FollowAsync(backoff, stopping).ConfigureAwait(false);
             }
             catch (Exception) when (stopping.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception e) when (e is StrataServerException or HttpRequestException or IOException or OperationCanceledException)
+            catch (Exception e)
             {
                 delay = backoff.Next();
                 var reason = e is OperationCanceledException
@@ -77,9 +83,10 @@ internal sealed class StrataWatch
         var parser = SseParser.Create(stream, (type, data) => WatchEventParser.Parse(type, data, _server.Verifier));
         await foreach (var item in parser.EnumerateAsync(alive.Token).ConfigureAwait(false))
         {
-            alive.CancelAfter(_deadAfter);
             var (kind, verified, document) = item.Data;
             if (kind == WatchItemKind.Other) continue;
+            // Only Strata's own events show the stream is alive.
+            alive.CancelAfter(_deadAfter);
             if (!verified)
             {
                 var count = _provider.CountRejectedSignature();

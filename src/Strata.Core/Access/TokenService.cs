@@ -23,6 +23,7 @@ internal sealed partial class TokenService : IAsyncDisposable
     private readonly ConcurrentDictionary<string, (TokenRecord Record, StrataPrincipal Principal)> _byHash = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _lastUsed = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _endings = new(StringComparer.Ordinal);
+    private readonly Lock _endingsGate = new();
     private Func<Func<Task<long>>, Task<long>> _exclusive = work => work();
     private readonly ISettingsStore _store;
     private readonly TimeProvider _time;
@@ -94,8 +95,13 @@ internal sealed partial class TokenService : IAsyncDisposable
         if (token is null) return false;
         var revoked = token with { RevokedAt = token.RevokedAt ?? _time.GetUtcNow().ToUnixTimeMilliseconds() };
         await SaveAsync([revoked], ct).ConfigureAwait(false);
-        Keep(revoked);
-        if (_endings.TryRemove(id, out var ending)) await ending.CancelAsync().ConfigureAwait(false);
+        CancellationTokenSource? ending;
+        lock (_endingsGate)
+        {
+            Keep(revoked);
+            _endings.TryRemove(id, out ending);
+        }
+        if (ending is not null) await ending.CancelAsync().ConfigureAwait(false);
         return true;
     }
 
@@ -105,17 +111,21 @@ internal sealed partial class TokenService : IAsyncDisposable
     /// </summary>
     public CancellationToken Ended(string tokenId)
     {
-        var token = _byHash.Values.Select(e => e.Record).FirstOrDefault(t => t.Id == tokenId);
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (token is null || token.RevokedAt is not null || token.ExpiresAt <= now) return new CancellationToken(canceled: true);
-        return _endings.GetOrAdd(tokenId, static (_, a) =>
+        // Under the lock revocation takes too: a revocation between the check and the registration cannot be missed.
+        lock (_endingsGate)
         {
-            // Timers reach about 49 days; a later expiry is noticed by the caller's own periodic check (IsValid).
-            var left = a.Token.ExpiresAt - a.Now;
-            return left < uint.MaxValue - 1
-                ? new CancellationTokenSource(TimeSpan.FromMilliseconds(left!.Value), a.Time)
-                : new CancellationTokenSource();
-        }, (Token: token, Now: now, Time: _time)).Token;
+            var token = _byHash.Values.Select(e => e.Record).FirstOrDefault(t => t.Id == tokenId);
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            if (token is null || token.RevokedAt is not null || token.ExpiresAt <= now) return new CancellationToken(canceled: true);
+            return _endings.GetOrAdd(tokenId, static (_, a) =>
+            {
+                // Timers reach about 49 days; a later expiry is noticed by the caller's own periodic check (IsValid).
+                var left = a.Token.ExpiresAt - a.Now;
+                return left < uint.MaxValue - 1
+                    ? new CancellationTokenSource(TimeSpan.FromMilliseconds(left!.Value), a.Time)
+                    : new CancellationTokenSource();
+            }, (Token: token, Now: now, Time: _time)).Token;
+        }
     }
 
     /// <summary>Whether the token with this id may still be used.</summary>

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Strata.Client.Internal;
 using Strata.Engine;
 using Strata.Naming;
@@ -10,11 +12,12 @@ namespace Strata.Configuration;
 /// JSON flattened as the JSON provider does), loaded when Strata starts and then following every commit through the
 /// feed, in-process, with one reload per applied revision: the same semantics as <c>Strata.Client</c> over HTTP.
 /// </summary>
-internal sealed class EmbeddedConfigurationProvider(IReadOnlyList<string> namespaces) : ConfigurationProvider, IConfigurationSource
+internal sealed partial class EmbeddedConfigurationProvider(IReadOnlyList<string> namespaces) : ConfigurationProvider, IConfigurationSource
 {
     private readonly HashSet<string> _namespaces = new(namespaces, Names.Comparer);
     private CancellationTokenSource? _stop;
     private Task _following = Task.CompletedTask;
+    private ILogger _logger = NullLogger.Instance;
 
     public IReadOnlyList<string> Namespaces { get; } = namespaces;
 
@@ -24,8 +27,9 @@ internal sealed class EmbeddedConfigurationProvider(IReadOnlyList<string> namesp
     public IConfigurationProvider Build(IConfigurationBuilder builder) => this;
 
     /// <summary>Loads the namespaces from the started engine and follows its feed until <see cref="DetachAsync"/>.</summary>
-    public void Attach(SettingsEngine engine)
+    public void Attach(SettingsEngine engine, ILogger logger)
     {
+        _logger = logger;
         var snapshot = engine.Current;
         Replace(engine, snapshot);
         _stop = new CancellationTokenSource();
@@ -83,6 +87,17 @@ internal sealed class EmbeddedConfigurationProvider(IReadOnlyList<string> namesp
     {
         Data = data;
         Revision = revision;
-        OnReload();
+        // An app's change callback that throws must not stop the following.
+        try
+        {
+            OnReload();
+        }
+        catch (Exception e)
+        {
+            LogCallbackFailed(_logger, e, revision);
+        }
     }
+
+    [LoggerMessage(EventId = 310, Level = LogLevel.Error, Message = "A configuration change callback failed after revision {Revision}; the configuration goes on following Strata")]
+    private static partial void LogCallbackFailed(ILogger logger, Exception error, long revision);
 }

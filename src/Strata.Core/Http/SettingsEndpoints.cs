@@ -77,13 +77,18 @@ internal static class SettingsEndpoints
     {
         if (Names.Check(ns, "Namespace") is { } nameError) return Problems.BadRequest("namespace", "name", nameError);
         if (LongPoll.Parse(context.Request) is var (poll, pollProblem) && pollProblem is not null) return pollProblem;
-        if (poll is not null) await poll.WaitAsync(engine, ns, context.RequestServices.GetRequiredService<TimeProvider>(), context.RequestAborted).ConfigureAwait(false);
         var (read, problem) = await ReadOptions.ParseAsync(context.Request, engine, ns).ConfigureAwait(false);
         if (problem is not null) return problem;
-        var snapshot = read!.Snapshot;
-        context.Response.Headers["Strata-Index"] = (snapshot.Namespace(ns)?.Revision ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (!read.Historical && !engine.NamespaceExists(snapshot, ns))
+        if (!read!.Historical && !engine.NamespaceExists(read.Snapshot, ns))
             return Problems.NotFound($"Namespace '{ns}' has no definitions and no stored values.");
+        // Only a valid read of a namespace that exists waits; it then answers from the snapshot it woke to.
+        if (poll is not null)
+        {
+            await poll.WaitAsync(engine, ns, context.RequestServices.GetRequiredService<TimeProvider>(), context.RequestAborted).ConfigureAwait(false);
+            read = read with { Snapshot = engine.Current };
+        }
+        var snapshot = read.Snapshot;
+        context.Response.Headers["Strata-Index"] = (snapshot.Namespace(ns)?.Revision ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         var etag = $"\"r{snapshot.Revision}-{read.Chain}{(read.Explain ? "-x" : "")}\"";
         context.Response.Headers.ETag = etag;

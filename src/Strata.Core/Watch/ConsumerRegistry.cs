@@ -10,7 +10,8 @@ internal sealed class ConsumerRegistry(TimeProvider time)
 {
     private readonly TimeProvider time = time;
 
-    private readonly ConcurrentDictionary<string, Consumer> _consumers = new(StringComparer.Ordinal);
+    // By token and instance: one token cannot take over, or report for, another's consumer.
+    private readonly ConcurrentDictionary<(string? Token, string Instance), Consumer> _consumers = new();
     // Connects and disconnects are rare; one lock keeps a reconnect from racing the removal of its last stream.
     private readonly Lock _membership = new();
 
@@ -20,9 +21,9 @@ internal sealed class ConsumerRegistry(TimeProvider time)
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         lock (_membership)
         {
-            var consumer = _consumers.TryGetValue(instance, out var known)
+            var consumer = _consumers.TryGetValue((tokenId, instance), out var known)
                 ? known.Reconnected(application, host, namespaces, tokenId, now, appliedRevision)
-                : _consumers[instance] = new Consumer(instance, application, host, namespaces, tokenId, now, appliedRevision);
+                : _consumers[(tokenId, instance)] = new Consumer(instance, application, host, namespaces, tokenId, now, appliedRevision);
             return new Connection(this, consumer);
         }
     }
@@ -30,19 +31,20 @@ internal sealed class ConsumerRegistry(TimeProvider time)
     /// <summary>Records an applied revision; false when no open stream of this token belongs to the instance.</summary>
     public bool Report(string instance, string? tokenId, long revision)
     {
-        if (!_consumers.TryGetValue(instance, out var consumer) || consumer.TokenId != tokenId || consumer.Streams == 0) return false;
+        if (!_consumers.TryGetValue((tokenId, instance), out var consumer) || consumer.Streams == 0) return false;
         consumer.Applied(revision, time.GetUtcNow().ToUnixTimeMilliseconds());
         return true;
     }
 
-    public IReadOnlyList<Consumer> List() => [.. _consumers.Values.Where(c => c.Streams > 0).OrderBy(c => c.Application).ThenBy(c => c.Instance)];
+    public IReadOnlyList<Consumer> List() =>
+        [.. _consumers.Values.Where(c => c.Streams > 0).OrderBy(c => c.Application, StringComparer.Ordinal).ThenBy(c => c.Instance, StringComparer.Ordinal)];
 
     public int Count => _consumers.Values.Count(c => c.Streams > 0);
 
     private void Disconnect(Consumer consumer)
     {
         lock (_membership)
-            if (consumer.Disconnected() == 0) _consumers.TryRemove(KeyValuePair.Create(consumer.Instance, consumer));
+            if (consumer.Disconnected() == 0) _consumers.TryRemove(KeyValuePair.Create((consumer.TokenId, consumer.Instance), consumer));
     }
 
     internal sealed class Consumer(string instance, string? application, string? host, IReadOnlyList<string> namespaces, string? tokenId,
@@ -67,14 +69,15 @@ internal sealed class ConsumerRegistry(TimeProvider time)
             {
                 _streams++;
                 (Application, Host, Namespaces, TokenId, LastSeen) = (application, host, namespaces, tokenId, now);
-                AppliedRevision = Math.Max(AppliedRevision, applied);
+                // A stream's resume point is what the consumer holds now: after a reset it may be lower than before.
+                AppliedRevision = applied;
             }
             return this;
         }
 
         public void Applied(long revision, long now)
         {
-            lock (_gate) (AppliedRevision, LastSeen) = (Math.Max(AppliedRevision, revision), now);
+            lock (_gate) (AppliedRevision, LastSeen) = (revision, now);
         }
 
         public void Seen(long now)

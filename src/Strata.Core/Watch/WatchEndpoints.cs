@@ -59,7 +59,8 @@ internal static class WatchEndpoints
         if (badResume is not null) return badResume;
 
         var principal = AccessControl.Principal(http);
-        var consumer = Connect(http, consumers, view!, principal.TokenId, resume ?? engine.Feed.LastRevision);
+        // A resume point in the future gets a reset: the consumer holds at most the current revision.
+        var consumer = Connect(http, consumers, view!, principal.TokenId, Math.Min(resume ?? long.MaxValue, engine.Current.Revision));
         if (consumer is not null) http.Response.RegisterForDispose(consumer);
         return Stream(http, engine, view!, resume,
             () => AuditTrail.RecordAsync(http, "secret.reveal", "ok", string.Join(',', view!.Namespaces), detail: new { via = "watch" }),
@@ -106,6 +107,10 @@ internal static class WatchEndpoints
             w.WriteStartArray("namespaces");
             foreach (var (ns, _) in s.Settings) w.WriteStringValue(ns);
             w.WriteEndArray();
+            // The request is signed into the answer: a relay cannot pass another view's snapshot off as this one.
+            w.WriteStartArray("scopes");
+            foreach (var scope in s.View.Chain.Scopes) w.WriteStringValue(scope);
+            w.WriteEndArray();
             w.WriteStartArray("settings");
             foreach (var (ns, list) in s.Settings)
                 foreach (var setting in list) SettingJson.Write(w, setting, s.View.Reveals(ns));
@@ -127,8 +132,8 @@ internal static class WatchEndpoints
             {
                 var visible = c.Namespaces.Where(ns => principal.Can(Permission.Read, ns)).ToList();
                 if (visible.Count == 0) continue;
-                // Behind when a commit after the applied revision touched one of its namespaces.
-                var latest = c.Namespaces.Max(ns => snapshot.Namespace(ns)?.Revision ?? 0);
+                // Behind when a commit after the applied revision touched one of its namespaces the caller may see.
+                var latest = visible.Max(ns => snapshot.Namespace(ns)?.Revision ?? 0);
                 w.WriteStartObject();
                 w.WriteString("instance", c.Instance);
                 if (c.Application is not null) w.WriteString("application", c.Application);
@@ -154,7 +159,9 @@ internal static class WatchEndpoints
         if (RequestJson.CheckObject(body, "revision") is { } shape) return shape;
         if (!body.TryGetProperty("revision", out var value) || value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var revision) || revision < 0)
             return Problems.BadRequest("revision", "type", "The body must be {\"revision\": N} with N a revision number (0 or more).");
-        return consumers.Report(instance, AccessControl.Principal(http).TokenId, revision)
+        if (revision > engine.Current.Revision)
+            return Problems.BadRequest("revision", "range", $"Revision {revision} is in the future; the current one is {engine.Current.Revision}.");
+        return consumers.Report(Clip(instance)!, AccessControl.Principal(http).TokenId, revision)
             ? TypedResults.NoContent()
             : Problems.NotFound($"No watch of this token is open for consumer instance '{instance}'.");
     }
@@ -179,6 +186,7 @@ internal static class WatchEndpoints
         foreach (var ns in namespaces)
             if (Names.Check(ns, "Namespace") is { } error) return (null, Problems.BadRequest("ns", "name", error));
         var keys = query.ContainsKey("keys") ? Split(query["keys"]) : null;
+        if (keys is { Count: 0 }) return (null, Problems.BadRequest("keys", "required", "'keys' names no key: leave it out to follow every key."));
         foreach (var key in keys ?? [])
             if (Names.Check(key, "Key") is { } error) return (null, Problems.BadRequest("keys", "name", error));
         var chain = ScopeChain.TryParse(query["scope"], out var scopeError);

@@ -86,6 +86,7 @@ internal sealed class WatchView : WatchFormat
             var masked = (resolved.Sensitive && !_reveal.Contains(change.Namespace)) || resolved.Stored?.Unreadable is not null;
             SettingJson.WriteValue(w, "value", resolved.Value, masked);
             w.WriteString("source", SettingJson.LayerName(resolved.Source));
+            if (resolved.Sensitive) w.WriteBoolean("sensitive", true);
         }
         else w.WriteBoolean("removed", true);
         w.WriteEndObject();

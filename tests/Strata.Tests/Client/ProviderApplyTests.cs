@@ -3,6 +3,7 @@ using Microsoft.Extensions.Primitives;
 using NSec.Cryptography;
 using Strata.Client;
 using Strata.Client.Contracts;
+using Strata.Client.Internal;
 
 namespace Strata.Tests.Client;
 
@@ -22,7 +23,7 @@ public sealed class ProviderApplyTests : IDisposable
         });
         // Not in a ConfigurationRoot, which would Load() it: these tests feed it documents themselves.
         ChangeToken.OnChange(_provider.GetReloadToken, () => _reloads++);
-        _provider.ApplySnapshot(new SnapshotDocument(10, DateTimeOffset.UtcNow, ["checkout"],
+        _provider.ApplySnapshot(new SnapshotDocument(10, DateTimeOffset.UtcNow, ["checkout"], ["global"],
         [
             Setting("max_items", "50"),
             Setting("limits", """{"rps": 10, "hosts": ["a", "b"]}"""),
@@ -43,6 +44,23 @@ public sealed class ProviderApplyTests : IDisposable
 
     private bool Apply(long revision, params ChangeEntry[] entries) =>
         _provider.ApplyChange(new ChangeEvent(revision, DateTimeOffset.UtcNow, "token:test", entries, "sig"));
+
+    [Fact]
+    public void A_signed_snapshot_for_other_namespaces_or_scopes_than_asked_is_not_applied()
+    {
+        Assert.Throws<StrataServerException>(() => _provider.ApplySnapshot(new SnapshotDocument(20, DateTimeOffset.UtcNow, ["other"], ["global"], [Setting("max_items", "1")], "sig")));
+        Assert.Throws<StrataServerException>(() => _provider.ApplySnapshot(new SnapshotDocument(20, DateTimeOffset.UtcNow, ["checkout"], ["user:eve", "global"], [Setting("max_items", "1")], "sig")));
+        Assert.Equal(("50", 10L), (Get("checkout:max_items"), _provider.Status.Revision));
+    }
+
+    [Fact]
+    public void A_change_callback_that_throws_does_not_stop_the_next_revision_from_applying()
+    {
+        using var _ = ChangeToken.OnChange(_provider.GetReloadToken, () => throw new InvalidOperationException("the app's bug"));
+        Assert.True(Apply(11, Entry("max_items", "51")));
+        Assert.True(Apply(12, Entry("max_items", "52")));
+        Assert.Equal(("52", 12L), (Get("checkout:max_items"), _provider.Status.Revision));
+    }
 
     [Fact]
     public void A_masked_value_is_left_out_rather_than_served_as_stars()

@@ -61,6 +61,16 @@ public sealed class LongPollAndConsumerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_long_poll_with_a_bad_query_or_of_a_missing_namespace_answers_at_once()
+    {
+        await PutAsync("quick", "k", "1");
+        var clock = Stopwatch.StartNew();
+        await (await _server.Http.GetAsync("api/v1/settings/quick?index=99&wait=30s&scope=!!bad")).AssertProblemAsync(400);
+        await (await _server.Http.GetAsync("api/v1/settings/nosuchns?index=0&wait=30s")).AssertProblemAsync(404);
+        Assert.InRange(clock.ElapsedMilliseconds, 0, 5_000);
+    }
+
+    [Fact]
     public async Task Config_watchers_get_seed_003s_message_for_patches_and_a_reload_lists_every_key()
     {
         await using var watch = await SseStream.OpenAsync(_server.Http, "config/_watch");
@@ -117,6 +127,31 @@ public sealed class LongPollAndConsumerTests : IAsyncLifetime
         await watch.DisposeAsync();
         for (var i = 0; i < 100 && await ConsumerAsync("i-1") is not null; i++) await Task.Delay(50);
         Assert.Null(await ConsumerAsync("i-1"));
+    }
+
+    [Fact]
+    public async Task A_consumer_belongs_to_its_token_and_cannot_report_a_revision_from_the_future()
+    {
+        await using var server = await TestServer.StartAsync(anonymousGrants: []);
+        var admin = server.CreateClient((await File.ReadAllTextAsync(Path.Combine(server.DataDirectory, "admin.token"))).Trim());
+        async Task<HttpClient> Reader(string grant)
+        {
+            var created = await (await admin.PostAsync("api/v1/tokens", Json.Content($$"""{"name":"t{{Guid.NewGuid():N}}","grants":["{{grant}}"]}"""))).ReadJsonAsync();
+            return server.CreateClient(created.GetProperty("token").GetString());
+        }
+        using var owner = await Reader("config.read:fleet");
+        using var intruder = await Reader("config.read:other");
+        var same = new Dictionary<string, string> { ["Strata-Consumer-Instance"] = "web-1", ["Strata-Consumer-Application"] = "checkout" };
+        await using var real = await SseStream.OpenAsync(owner, "api/v1/watch?ns=fleet", same);
+        await real.NextAsync("heartbeat");
+        await using var fake = await SseStream.OpenAsync(intruder, "api/v1/watch?ns=other", new Dictionary<string, string>(same) { ["Strata-Consumer-Application"] = "evil" });
+        await fake.NextAsync("heartbeat");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await owner.PutAsync("api/v1/consumers/web-1", Json.Content("""{"revision":0}"""))).StatusCode);
+        await (await owner.PutAsync("api/v1/consumers/web-1", Json.Content("""{"revision":999999}"""))).AssertProblemAsync(400);
+        var listed = (await admin.GetFromJsonAsync<JsonElement>("api/v1/consumers")).GetProperty("consumers").EnumerateArray()
+            .Select(c => (c.GetProperty("application").GetString(), c.GetProperty("namespaces")[0].GetString())).Order().ToList();
+        Assert.Equal([("checkout", "fleet"), ("evil", "other")], listed);
     }
 
     private async Task<JsonElement?> ConsumerAsync(string instance)

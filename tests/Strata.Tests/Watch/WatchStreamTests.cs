@@ -141,7 +141,7 @@ public sealed class WatchStreamTests : IAsyncLifetime
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() => SseStream.OpenAsync(reader, "api/v1/watch?ns=mine,theirs"));
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Contains("theirs", refused.Message);
-        foreach (var query in new[] { "", "?ns=", "?ns=bad%20name", "?ns=mine&since=-1", "?ns=mine&scope=nope", "?ns=mine&keys=a%20b" })
+        foreach (var query in new[] { "", "?ns=", "?ns=bad%20name", "?ns=mine&since=-1", "?ns=mine&scope=nope", "?ns=mine&keys=a%20b", "?ns=mine&keys=" })
             Assert.Equal(HttpStatusCode.BadRequest, (await Assert.ThrowsAsync<HttpRequestException>(() => SseStream.OpenAsync(reader, $"api/v1/watch{query}"))).StatusCode);
         await using var allowed = await SseStream.OpenAsync(reader, "api/v1/watch?ns=mine");
         Assert.Equal("heartbeat", (await allowed.NextAsync("heartbeat")).EventType);

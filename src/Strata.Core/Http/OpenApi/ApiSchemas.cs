@@ -209,10 +209,11 @@ internal static class ApiSchemas
 
         var signature = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 88, MaxLength = 88,
             Description = "Ed25519 signature (base64) over every byte of this document before ,\"signature\": (docs/watch.md). Always the last member." };
-        yield return ("Snapshot", Obj("Every resolved value of the namespaces asked for, at one revision; signed.", ["revision", "at", "namespaces", "settings", "signature"],
+        yield return ("Snapshot", Obj("Every resolved value of the namespaces asked for, at one revision; signed.", ["revision", "at", "namespaces", "scopes", "settings", "signature"],
             ("revision", Int("The revision the state is at.")),
             ("at", Time("When it was taken.")),
             ("namespaces", Array(Name("A namespace."))),
+            ("scopes", Array(Str("A scope."), "The scope chain asked for, most specific first, global last.")),
             ("settings", Array(R("Setting"), "Sensitive values in clear only with secrets.reveal on their namespace (audited).")),
             ("signature", signature)));
         yield return ("WatchEvent", new OpenApiSchema
