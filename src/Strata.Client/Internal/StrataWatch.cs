@@ -71,6 +71,20 @@ internal sealed class StrataWatch
     private async Task<TimeSpan> FollowAsync(ReconnectBackoff backoff, CancellationToken stopping)
     {
         using var alive = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        try
+        {
+            return await FollowAsync(backoff, alive, stopping).ConfigureAwait(false);
+        }
+        // However the HTTP stack reports a read cut short by the dead-stream timer (a cancellation, or an IOException
+        // around one), it is that: a silent stream.
+        catch (Exception e) when (alive.IsCancellationRequested && !stopping.IsCancellationRequested && e is not StrataServerException)
+        {
+            throw new StrataServerException($"no event or heartbeat for {_deadAfter}.", transient: true, e);
+        }
+    }
+
+    private async Task<TimeSpan> FollowAsync(ReconnectBackoff backoff, CancellationTokenSource alive, CancellationToken stopping)
+    {
         alive.CancelAfter(_deadAfter);
         var since = _provider.AppliedRevision;
         using var response = await _server.OpenWatchAsync(since, alive.Token).ConfigureAwait(false);
