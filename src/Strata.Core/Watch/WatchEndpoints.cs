@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Primitives;
 using Strata.Access;
+using Strata.Application;
 using Strata.Audit;
 using Strata.Engine;
 using Strata.Http;
@@ -63,7 +64,7 @@ internal static class WatchEndpoints
         var consumer = Connect(http, consumers, view!, principal.TokenId, Math.Min(resume ?? long.MaxValue, engine.Current.Revision));
         if (consumer is not null) http.Response.RegisterForDispose(consumer);
         return Stream(http, engine, view!, resume,
-            () => AuditTrail.RecordAsync(http, "secret.reveal", "ok", string.Join(',', view!.Namespaces), detail: new { via = "watch" }),
+            () => AuditTrail.RecordAsync(http, "secret.reveal", "ok", string.Join(",", view!.Namespaces.Where(view.Reveals)), detail: new { via = "watch" }),
             consumer is not null ? consumer.Seen : null);
     }
 
@@ -87,18 +88,16 @@ internal static class WatchEndpoints
         return TypedResults.ServerSentEvents(stream.RunAsync(http.RequestAborted));
     }
 
-    private static async Task<IResult> Snapshot(HttpContext http, SettingsEngine engine)
+    private static async Task<IResult> Snapshot(HttpContext http, SettingsEngine engine, RevealCommand reveal)
     {
         var (view, problem) = await ViewAsync(http, engine).ConfigureAwait(false);
         if (problem is not null) return problem;
         var snapshot = engine.Current;
         var settings = view!.Namespaces.Select(ns => (Namespace: ns, Settings: engine.GetNamespace(snapshot, ns, view.Chain))).ToList();
+        // Secrets go out in clear only where the caller may reveal them: each one audited, as any reveal is.
         foreach (var (ns, list) in settings)
-        {
-            var revealed = view.Reveals(ns) ? list.Count(s => s.Sensitive) : 0;
-            if (revealed > 0)
-                await AuditTrail.RecordAsync(http, "secret.reveal", "ok", ns, detail: new { via = "snapshot", count = revealed }).ConfigureAwait(false);
-        }
+            if (view.Reveals(ns) && list.Any(s => s.Sensitive))
+                await reveal.RunAsync(AccessControl.Caller(http), ns, list).ConfigureAwait(false);
         Etag.SetRevision(http.Response, snapshot.Revision);
         var bytes = SignedJson.Write(engine.Signing, (Snapshot: snapshot, Settings: settings, View: view, engine.Now), static (w, s) =>
         {

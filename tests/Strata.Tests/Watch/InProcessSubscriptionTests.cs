@@ -38,4 +38,29 @@ public sealed class InProcessSubscriptionTests
         await witness.Reader.ReadAsync(timeout.Token);
         Assert.False(seen.Reader.TryRead(out var late), $"revision {late?.Revision} reached a disposed subscription ({last})");
     }
+
+    [Fact]
+    public async Task A_subscriber_that_falls_a_whole_buffer_behind_resumes_from_history_and_misses_nothing()
+    {
+        await using var h = await EngineHarness.StartAsync();
+        var settings = new StrataSettings(h.Engine, Microsoft.Extensions.Logging.Abstractions.NullLogger<StrataSettings>.Instance);
+        using var release = new ManualResetEventSlim(false);
+        var seen = new List<long>();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        const int commits = 1_500;
+        using var _ = settings.OnChange("slow", null, change =>
+        {
+            // Held on the first change until every commit is in: the live buffer (1,024) overflows meanwhile.
+            release.Wait(TimeSpan.FromSeconds(60));
+            seen.Add(change.Revision);
+            if (seen.Count == commits) done.TrySetResult();
+        });
+        var revisions = new List<long>();
+        for (var i = 0; i < commits; i++)
+            revisions.Add((await h.Engine.CommitAsync(new Strata.Engine.ChangeSet([new Strata.Engine.Change("slow", $"k{i % 7}", "global", EngineHarness.Json(i))], "test"))).Revision);
+        release.Set();
+
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(revisions, seen);
+    }
 }
