@@ -183,6 +183,9 @@ internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisp
     /// <summary>Applies a verified change event after the applied revision (and ignores any other); true when applied.</summary>
     internal bool ApplyChange(ChangeEvent change)
     {
+        if (change.View is not { Keys: null } view || !SameNames(view.Namespaces, _options.Namespaces)
+            || !SameNames(WithoutGlobal(view.Scopes), WithoutGlobal(_options.Scopes), ordered: true))
+            throw new StrataServerException("A change event is signed but is for another view than this client's watch; it was not applied.", transient: true);
         var applied = AppliedRevision;
         if (change.Revision <= applied)
         {

@@ -67,11 +67,31 @@ internal sealed class WatchView : WatchFormat
             w.WriteNumber("revision", s.Event.Revision);
             SignedJson.Time(w, "at", s.Event.At);
             w.WriteString("actor", s.Event.Actor);
+            s.View.WriteView(w);
             w.WriteStartArray("changes");
             foreach (var change in s.Event.Changed)
                 if (s.View.Sees(change)) s.View.WriteChange(w, change, s.Resolver);
             w.WriteEndArray();
         });
+    }
+
+    /// <summary>What the stream asked for, signed into each event: an event of another view cannot pass for one of this.</summary>
+    private void WriteView(Utf8JsonWriter w)
+    {
+        w.WriteStartObject("view");
+        w.WriteStartArray("namespaces");
+        foreach (var ns in Namespaces) w.WriteStringValue(ns);
+        w.WriteEndArray();
+        if (_keys is not null)
+        {
+            w.WriteStartArray("keys");
+            foreach (var key in _keys.Order(StringComparer.OrdinalIgnoreCase)) w.WriteStringValue(key);
+            w.WriteEndArray();
+        }
+        w.WriteStartArray("scopes");
+        foreach (var scope in Chain.Scopes) w.WriteStringValue(scope);
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     private void WriteChange(Utf8JsonWriter w, ChangedKey change, Resolver resolver)

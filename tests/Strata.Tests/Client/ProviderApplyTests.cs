@@ -42,14 +42,27 @@ public sealed class ProviderApplyTests : IDisposable
 
     private string? Get(string key) => _provider.TryGet(key, out var value) ? value : null;
 
-    private bool Apply(long revision, params ChangeEntry[] entries) =>
-        _provider.ApplyChange(new ChangeEvent(revision, DateTimeOffset.UtcNow, "token:test", entries, "sig"));
+    private static readonly WatchViewDocument OwnView = new(["checkout"], null, ["global"]);
+
+    private bool Apply(long revision, params ChangeEntry[] entries) => Apply(revision, OwnView, entries);
+
+    private bool Apply(long revision, WatchViewDocument? view, params ChangeEntry[] entries) =>
+        _provider.ApplyChange(new ChangeEvent(revision, DateTimeOffset.UtcNow, "token:test", entries, "sig", view));
 
     [Fact]
     public void A_signed_snapshot_for_other_namespaces_or_scopes_than_asked_is_not_applied()
     {
         Assert.Throws<StrataServerException>(() => _provider.ApplySnapshot(new SnapshotDocument(20, DateTimeOffset.UtcNow, ["other"], ["global"], [Setting("max_items", "1")], "sig")));
         Assert.Throws<StrataServerException>(() => _provider.ApplySnapshot(new SnapshotDocument(20, DateTimeOffset.UtcNow, ["checkout"], ["user:eve", "global"], [Setting("max_items", "1")], "sig")));
+        Assert.Equal(("50", 10L), (Get("checkout:max_items"), _provider.Status.Revision));
+    }
+
+    [Fact]
+    public void A_signed_event_of_another_view_is_not_applied()
+    {
+        foreach (var view in new WatchViewDocument?[] { null, new(["other"], null, ["global"]), new(["checkout"], ["max_items"], ["global"]),
+                     new(["checkout"], null, ["user:eve", "global"]) })
+            Assert.Throws<StrataServerException>(() => Apply(11, view, Entry("max_items", "1")));
         Assert.Equal(("50", 10L), (Get("checkout:max_items"), _provider.Status.Revision));
     }
 
