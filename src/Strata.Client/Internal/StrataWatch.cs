@@ -114,6 +114,11 @@ internal sealed class StrataWatch
                 case ChangeEvent change:
                     _provider.ApplyChange(change);
                     break;
+                // Current through the heartbeat's revision: the consumers view should not call this client behind
+                // for commits its stream does not carry (other keys or scopes).
+                case HeartbeatEvent beat when beat.Revision > _provider.AppliedRevision:
+                    _reporter.Report(beat.Revision);
+                    break;
                 case ResetEvent reset:
                     ClientLog.Reset(_provider.Log, reset.Reason);
                     _provider.ApplySnapshot(await _server.FetchSnapshotAsync(alive.Token).ConfigureAwait(false));

@@ -34,14 +34,9 @@ internal static class WatchEndpoints
         api.MapGet("/snapshot", Snapshot).WithTags("Watch").Requires(Permission.Read)
             .WithName("getSnapshot").WithSummary("Every resolved value of some namespaces at one revision, signed")
             .Query(ApiParameters.Namespaces, ApiParameters.ScopeChain).Answers(200, "Snapshot", "Strata-Revision").Fails(400);
-        api.MapGet("/signing-key", (SettingsEngine engine) => JsonBytes.Result(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("algorithm", "Ed25519");
-            w.WriteString("keyId", engine.Signing.KeyId);
-            w.WriteString("publicKey", engine.Signing.PublicKey);
-            w.WriteEndObject();
-        })).WithTags("Watch").WithName("getSigningKey").WithSummary("The public key that signs events and snapshots (no token needed)")
+        // Written as text: base64's '+' and '/' stay as they are (a JSON writer escapes '+'), so shell tools can copy the key.
+        api.MapGet("/signing-key", (SettingsEngine engine) => JsonBytes.Ready(System.Text.Encoding.ASCII.GetBytes(
+            $"{{\"algorithm\":\"Ed25519\",\"keyId\":\"{engine.Signing.KeyId}\",\"publicKey\":\"{engine.Signing.PublicKey}\"}}"))).WithTags("Watch").WithName("getSigningKey").WithSummary("The public key that signs events and snapshots (no token needed)")
             .Answers(200, "SigningKey");
         api.MapGet("/consumers", Consumers).WithTags("Watch").Requires(Permission.Read)
             .WithName("listConsumers").WithSummary("Services following this server and the revision each has applied")

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -246,5 +247,28 @@ public sealed class ClientConfigurationTests : IAsyncLifetime
         Assert.Equal(revision, me.GetProperty("appliedRevision").GetInt64());
         Assert.Equal("client-tests", me.GetProperty("application").GetString());
         Assert.Equal("web-7", me.GetProperty("host").GetString());
+    }
+
+    [Fact]
+    public async Task A_commit_the_stream_does_not_carry_stops_showing_the_consumer_behind_after_a_heartbeat()
+    {
+        await using var server = await TestServer.StartAsync(o => o.Watch.HeartbeatSeconds = 1);
+        await server.PutJsonAsync("api/v1/settings/checkout/max_items", """{"value": 1}""");
+        using var config = (IDisposable)await StrataClient.BuildAsync(server.Address, o => { o.InstanceId = "beat-1"; o.HeartbeatInterval = TimeSpan.FromSeconds(1); });
+        var provider = StrataConfigurationExtensions.FindProvider((IConfigurationRoot)config)!;
+        using var reports = new SemaphoreSlim(0);
+        var reportedUpTo = 0L;
+        provider.Reporter.Reported += r => { Interlocked.Exchange(ref reportedUpTo, Math.Max(r, Interlocked.Read(ref reportedUpTo))); reports.Release(); };
+
+        // A scope this client does not read: no event reaches it, but the namespace moved on.
+        var elsewhere = (await (await server.PutJsonAsync("api/v1/settings/checkout/max_items?scope=user:bob", """{"value": 2}""")).ReadJsonAsync())
+            .GetProperty("revision").GetInt64();
+        while (Interlocked.Read(ref reportedUpTo) < elsewhere)
+            Assert.True(await reports.WaitAsync(TimeSpan.FromSeconds(30)), "no report reached the commit's revision");
+
+        var me = (await server.Http.GetFromJsonAsync<System.Text.Json.JsonElement>("api/v1/consumers")).GetProperty("consumers").EnumerateArray()
+            .Single(c => c.GetProperty("instance").GetString() == "beat-1");
+        Assert.False(me.GetProperty("behind").GetBoolean());
+        Assert.Equal("1", ((IConfigurationRoot)config)["checkout:max_items"]);
     }
 }
