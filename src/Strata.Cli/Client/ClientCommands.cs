@@ -331,7 +331,8 @@ internal static class ClientCommands
             {
                 try
                 {
-                    await ExportFile.WriteAsync(file, System.Text.Encoding.UTF8.GetBytes(body), ct);
+                    // 0600 whatever the umask: an export is a backup, and with --with-secrets it holds secrets in clear.
+                    await Strata.Client.LastKnownGood.PrivateFileReplacement.WriteAsync(file, System.Text.Encoding.UTF8.GetBytes(body), ct, createFolder: false);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {

@@ -3,15 +3,17 @@ namespace Strata.Client.LastKnownGood;
 /// <summary>
 /// Replaces a file so that a reader sees either the old bytes or the new ones, never part of either: a new file in the
 /// same folder (0600 on Unix whatever the umask), flushed to disk, then renamed over the target. A crash leaves the
-/// old file in place.
+/// old file in place. A rename replaces a symbolic link at the target instead of writing through it. The client's
+/// last-known-good file and the CLI's exports are written this way.
 /// </summary>
 internal static class PrivateFileReplacement
 {
-    public static async Task WriteAsync(string path, byte[] content, CancellationToken ct)
+    // createFolder: make a missing folder (0700); without it a missing folder is an IOException.
+    public static async Task WriteAsync(string path, byte[] content, CancellationToken ct, bool createFolder = true)
     {
         var target = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(target)!;
-        if (!Directory.Exists(folder))
+        if (createFolder && !Directory.Exists(folder))
         {
             if (OperatingSystem.IsWindows()) Directory.CreateDirectory(folder);
             else Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);

@@ -21,9 +21,6 @@ internal sealed partial class EmbeddedConfigurationProvider(IReadOnlyList<string
 
     public IReadOnlyList<string> Namespaces { get; } = namespaces;
 
-    /// <summary>The revision the data reflects.</summary>
-    public long Revision { get; private set; }
-
     public IConfigurationProvider Build(IConfigurationBuilder builder) => this;
 
     /// <summary>Loads the namespaces from the started engine and follows its feed until <see cref="DetachAsync"/>.</summary>
@@ -86,7 +83,6 @@ internal sealed partial class EmbeddedConfigurationProvider(IReadOnlyList<string
     private void Publish(Dictionary<string, string?> data, long revision)
     {
         Data = data;
-        Revision = revision;
         // An app's change callback that throws must not stop the following.
         try
         {

@@ -23,11 +23,6 @@ internal sealed class ChangeFeed : IDisposable
         get { lock (_gate) return _lastRevision; }
     }
 
-    public int SubscriberCount
-    {
-        get { lock (_gate) return _subscribers.Count; }
-    }
-
     /// <summary>Sets the starting revision and sends a heartbeat to every subscriber each <paramref name="interval"/>.</summary>
     public void Start(long revision, TimeSpan interval, TimeProvider time)
     {

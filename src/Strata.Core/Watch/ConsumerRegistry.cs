@@ -39,8 +39,6 @@ internal sealed class ConsumerRegistry(TimeProvider time)
     public IReadOnlyList<Consumer> List() =>
         [.. _consumers.Values.Where(c => c.Streams > 0).OrderBy(c => c.Application, StringComparer.Ordinal).ThenBy(c => c.Instance, StringComparer.Ordinal)];
 
-    public int Count => _consumers.Values.Count(c => c.Streams > 0);
-
     private void Disconnect(Consumer consumer)
     {
         lock (_membership)
