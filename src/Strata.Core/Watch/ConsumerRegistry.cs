@@ -15,6 +15,9 @@ internal sealed class ConsumerRegistry(TimeProvider time)
     // Connects and disconnects are rare; one lock keeps a reconnect from racing the removal of its last stream.
     private readonly Lock _membership = new();
 
+    /// <summary>Raised after a consumer connects or its last stream closes: for views that follow the fleet.</summary>
+    public event Action? Changed;
+
     /// <summary>Registers a stream's consumer; disposing the result ends that stream's registration.</summary>
     public Connection Connect(string instance, string? application, string? host, IReadOnlyList<string> namespaces, string? tokenId, long appliedRevision)
     {
@@ -24,7 +27,9 @@ internal sealed class ConsumerRegistry(TimeProvider time)
             var consumer = _consumers.TryGetValue((tokenId, instance), out var known)
                 ? known.Reconnected(application, host, namespaces, tokenId, now, appliedRevision)
                 : _consumers[(tokenId, instance)] = new Consumer(instance, application, host, namespaces, tokenId, now, appliedRevision);
-            return new Connection(this, consumer);
+            var connection = new Connection(this, consumer);
+            Changed?.Invoke();
+            return connection;
         }
     }
 
@@ -43,6 +48,7 @@ internal sealed class ConsumerRegistry(TimeProvider time)
     {
         lock (_membership)
             if (consumer.Disconnected() == 0) _consumers.TryRemove(KeyValuePair.Create((consumer.TokenId, consumer.Instance), consumer));
+        Changed?.Invoke();
     }
 
     internal sealed class Consumer(string instance, string? application, string? host, IReadOnlyList<string> namespaces, string? tokenId,

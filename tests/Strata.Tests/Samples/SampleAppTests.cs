@@ -16,9 +16,10 @@ public sealed class SampleAppTests(SampleAppFixture fixture) : IClassFixture<Sam
     {
         Assert.Equal(HttpStatusCode.NotFound, (await Sample.Http.GetAsync("checkout/express")).StatusCode);
 
-        await fixture.PutAsync("FeatureManagement", "ExpressCheckout", "true");
+        var revision = await fixture.PutAsync("FeatureManagement", "ExpressCheckout", "true");
 
-        await PollAsync(async () => (await Sample.Http.GetAsync("checkout/express")).StatusCode == HttpStatusCode.OK);
+        await AppliedAsync(revision);
+        Assert.Equal(HttpStatusCode.OK, (await Sample.Http.GetAsync("checkout/express")).StatusCode);
     }
 
     [Fact]
@@ -42,14 +43,10 @@ public sealed class SampleAppTests(SampleAppFixture fixture) : IClassFixture<Sam
         var revision = await fixture.PutAsync("Logging", "LogLevel", """{"Default": "Information", "Strata.Sample": "Debug"}""");
 
         // The console logger writes in order: a Debug line from the request above would be before this one.
-        var applied = await Sample.Output.WaitForLineAsync(l => l.Contains($"Strata revision {revision} applied", StringComparison.Ordinal), Bound);
+        var applied = await AppliedAsync(revision);
         Assert.DoesNotContain(Sample.Output.Lines.Take(applied), IsSampleDebug);
-        await PollAsync(async () =>
-        {
-            await LimitsAsync();
-            return Sample.Output.Lines.Any(IsSampleDebug);
-        });
-        Assert.Contains(Sample.Output.Lines, l => IsSampleDebug(l) && l.Contains("Served checkout limits", StringComparison.Ordinal));
+        await LimitsAsync();
+        await Sample.Output.WaitForLineAsync(l => IsSampleDebug(l) && l.Contains("Served checkout limits", StringComparison.Ordinal), Bound);
     }
 
     [Fact]
@@ -63,14 +60,7 @@ public sealed class SampleAppTests(SampleAppFixture fixture) : IClassFixture<Sam
 
     private async Task<JsonElement> LimitsAsync() => await Sample.Http.GetFromJsonAsync<JsonElement>("checkout/limits");
 
-    /// <summary>Asks again every 50 ms until <paramref name="condition"/> holds; fails after <see cref="Bound"/>.</summary>
-    private async Task PollAsync(Func<Task<bool>> condition)
-    {
-        using var deadline = new CancellationTokenSource(Bound);
-        while (!await condition())
-        {
-            if (deadline.IsCancellationRequested) Assert.Fail($"Not so within {Bound}. The sample's output:\n{Sample.Output.Text}");
-            await Task.Delay(50, CancellationToken.None);
-        }
-    }
+    /// <summary>Waits for the sample's log line that it applied <paramref name="revision"/> (written from its reload callback).</summary>
+    private Task<int> AppliedAsync(long revision) =>
+        Sample.Output.WaitForLineAsync(l => l.Contains($"Strata revision {revision} applied", StringComparison.Ordinal), Bound);
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Strata.Tests.Infrastructure;
 
 namespace Strata.Tests.Watch;
@@ -124,8 +125,12 @@ public sealed class LongPollAndConsumerTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.NotFound, (await _server.PutJsonAsync("api/v1/consumers/nobody", """{"revision":1}""")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await _server.PutJsonAsync("api/v1/consumers/i-1", """{"revision":"x"}""")).StatusCode);
+        // The server ends the registration when it notices the stream closed.
+        var registry = _server.Services.GetRequiredService<Strata.Watch.ConsumerRegistry>();
+        var gone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        registry.Changed += () => { if (registry.List().Count == 0) gone.TrySetResult(); };
         await watch.DisposeAsync();
-        for (var i = 0; i < 100 && await ConsumerAsync("i-1") is not null; i++) await Task.Delay(50);
+        await gone.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Null(await ConsumerAsync("i-1"));
     }
 
