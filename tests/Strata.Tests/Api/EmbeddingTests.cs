@@ -16,25 +16,36 @@ public sealed class EmbeddingTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
+    private const string AdminToken = "embedded-admin-token-0123456789abcdef";
+
     public void Dispose() => _dir.Dispose();
 
-    [Fact]
-    public async Task An_app_hosts_strata_with_its_own_database_and_reads_typed_values_in_process()
+    /// <summary>A host on 127.0.0.1, port 0, with Strata on this test's folder and a known admin token.</summary>
+    private WebApplicationBuilder Host(Action<StrataOptions> configure)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddStrata(o =>
         {
             o.DataDirectory = _dir.Path;
-            o.EnvironmentVariables = new System.Collections.Hashtable { ["STRATA_ADMIN_TOKEN"] = "embedded-admin-token-0123456789abcdef" };
-            o.Define(new SettingDefinition { Namespace = "checkout", Key = "max_items", Type = SettingType.Int, Default = 50, Max = 500 });
+            o.EnvironmentVariables = new System.Collections.Hashtable { ["STRATA_ADMIN_TOKEN"] = AdminToken };
+            configure(o);
         });
+        return builder;
+    }
+
+    private static Uri Address(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+
+    [Fact]
+    public async Task An_app_hosts_strata_with_its_own_database_and_reads_typed_values_in_process()
+    {
+        var builder = Host(o => o.Define(new SettingDefinition { Namespace = "checkout", Key = "max_items", Type = SettingType.Int, Default = 50, Max = 500 }));
         await using var app = builder.Build();
         app.UseRateLimiter();
         app.MapStrata();
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        using var http = OpenApiContractHandler.Client(new Uri(address), "embedded-admin-token-0123456789abcdef");
+        using var http = OpenApiContractHandler.Client(Address(app), AdminToken);
         var settings = app.Services.GetRequiredService<StrataSettings>();
 
         Assert.Equal(50, settings.GetValue<int>("checkout", "max_items"));
@@ -48,21 +59,13 @@ public sealed class EmbeddingTests : IDisposable
     [Fact]
     public async Task The_host_s_own_configuration_and_options_monitor_follow_strata_in_process()
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddStrata(o =>
-        {
-            o.DataDirectory = _dir.Path;
-            o.EnvironmentVariables = new System.Collections.Hashtable { ["STRATA_ADMIN_TOKEN"] = "embedded-admin-token-0123456789abcdef" };
-            o.Define(new SettingDefinition { Namespace = "checkout", Key = "max_items", Type = SettingType.Int, Default = 50 });
-        });
+        var builder = Host(o => o.Define(new SettingDefinition { Namespace = "checkout", Key = "max_items", Type = SettingType.Int, Default = 50 }));
         builder.AddStrataConfiguration("checkout");
         builder.Services.Configure<CheckoutOptions>(builder.Configuration.GetSection("checkout"));
         await using var app = builder.Build();
         app.MapStrata();
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        using var http = OpenApiContractHandler.Client(new Uri(address), "embedded-admin-token-0123456789abcdef");
+        using var http = OpenApiContractHandler.Client(Address(app), AdminToken);
         var monitor = app.Services.GetRequiredService<IOptionsMonitor<CheckoutOptions>>();
         Assert.Equal(50, monitor.CurrentValue.Max_Items);
 
@@ -108,7 +111,7 @@ public sealed class EmbeddingTests : IDisposable
         builder.Services.AddStrata(o =>
         {
             o.DataDirectory = _dir.Path;
-            o.EnvironmentVariables = new System.Collections.Hashtable { ["STRATA_ADMIN_TOKEN"] = "embedded-admin-token-0123456789abcdef" };
+            o.EnvironmentVariables = new System.Collections.Hashtable { ["STRATA_ADMIN_TOKEN"] = AdminToken };
         });
         builder.Services.AddOpenApi("v1");
         await using var app = builder.Build();
@@ -117,9 +120,9 @@ public sealed class EmbeddingTests : IDisposable
         app.MapGet("/healthz", () => "the host's own");
         app.MapGet("/host", () => new { SomeValue = 1 });
         await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        var address = Address(app);
         using var plain = new HttpClient { BaseAddress = address };
-        using var strata = OpenApiContractHandler.Client(address, "embedded-admin-token-0123456789abcdef");
+        using var strata = OpenApiContractHandler.Client(address, AdminToken);
 
         Assert.Same(hostClock, app.Services.GetRequiredService<TimeProvider>());
         Assert.Equal("the host's own", await plain.GetStringAsync("healthz"));
