@@ -91,7 +91,7 @@ internal sealed partial class TokenService : IAsyncDisposable
     /// <summary>Revokes a token; false when there is no such token. Revoking twice keeps the first time.</summary>
     public async Task<bool> RevokeAsync(string id, CancellationToken ct)
     {
-        var token = _byHash.Values.Select(e => e.Record).FirstOrDefault(t => t.Id == id);
+        var token = Find(id);
         if (token is null) return false;
         var revoked = token with { RevokedAt = token.RevokedAt ?? _time.GetUtcNow().ToUnixTimeMilliseconds() };
         await SaveAsync([revoked], ct).ConfigureAwait(false);
@@ -114,7 +114,7 @@ internal sealed partial class TokenService : IAsyncDisposable
         // Under the lock revocation takes too: a revocation between the check and the registration cannot be missed.
         lock (_endingsGate)
         {
-            var token = _byHash.Values.Select(e => e.Record).FirstOrDefault(t => t.Id == tokenId);
+            var token = Find(tokenId);
             var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
             if (token is null || token.RevokedAt is not null || token.ExpiresAt <= now) return new CancellationToken(canceled: true);
             return _endings.GetOrAdd(tokenId, static (_, a) =>
@@ -131,7 +131,7 @@ internal sealed partial class TokenService : IAsyncDisposable
     /// <summary>Whether the token with this id may still be used.</summary>
     public bool IsValid(string tokenId)
     {
-        var token = _byHash.Values.Select(e => e.Record).FirstOrDefault(t => t.Id == tokenId);
+        var token = Find(tokenId);
         return token is { RevokedAt: null } && !(token.ExpiresAt <= _time.GetUtcNow().ToUnixTimeMilliseconds());
     }
 
@@ -259,6 +259,9 @@ internal sealed partial class TokenService : IAsyncDisposable
             LogFlushFailed(_logger, e);
         }
     }
+
+    // Tokens are few and looked up by id only to manage them and on a stream's heartbeat: a scan, no second index.
+    private TokenRecord? Find(string id) => _byHash.Values.Select(e => e.Record).FirstOrDefault(t => t.Id == id);
 
     private void Keep(TokenRecord token) =>
         _byHash[token.SecretHash] = (token, new StrataPrincipal(token.Name, token.Id, ParseGrants(token.Grants, $"token {token.Id}")));
