@@ -103,6 +103,8 @@ public sealed class ClientReconnectTests : IAsyncLifetime
         var config = await ClientAsync();
         using var _ = (IDisposable)config;
         using var recorder = new ReloadRecorder(config, "checkout:banner");
+        // The watch opens in the background: freeze the connection it is on, not one made after the freeze.
+        await _log.WaitForAsync(1);
 
         var withheld = _relay.FreezeAll();
         var revision = await PutAsync("checkout", "banner", "\"after the freeze\"");
