@@ -31,12 +31,14 @@ internal sealed record CommitResult(long Revision, IReadOnlyList<AppliedChange> 
 
 /// <summary>
 /// One event on the change feed: a commit (<c>updated</c>), a re-read of the store (<c>reloaded</c>, carrying the new
-/// snapshot) or a <c>heartbeat</c> (the feed is current through <see cref="Revision"/>). Immutable; the surfaces that
+/// snapshot) or a <c>heartbeat</c> (the feed is current through <see cref="Revision"/>); a follower also makes a
+/// <c>reset</c> (history is skipped, the follower goes on from <see cref="Revision"/>, see <see cref="Reason"/>). Immutable; the surfaces that
 /// send it keep their renderings of it here, so that a thousand watchers with the same view share one set of bytes.
 /// </summary>
-internal sealed class ChangeEvent(string kind, long revision, IReadOnlyList<ChangedKey> changed, string actor, long at, Snapshot? snapshot = null)
+internal sealed class ChangeEvent(string kind, long revision, IReadOnlyList<ChangedKey> changed, string actor, long at, Snapshot? snapshot = null,
+    string? reason = null)
 {
-    public const string Updated = "updated", Reloaded = "reloaded", Heartbeat = "heartbeat";
+    public const string Updated = "updated", Reloaded = "reloaded", Heartbeat = "heartbeat", Reset = "reset";
 
     // Made by the first stream that sends the event: most commits on a server without watchers never need one.
     private ConcurrentDictionary<string, Lazy<byte[]>>? _rendered;
@@ -49,6 +51,9 @@ internal sealed class ChangeEvent(string kind, long revision, IReadOnlyList<Chan
 
     /// <summary>The state after a reload.</summary>
     public Snapshot? Snapshot { get; } = snapshot;
+
+    /// <summary>Why a reset skipped history.</summary>
+    public string? Reason { get; } = reason;
 
     /// <summary>This event as <paramref name="view"/> renders it, rendered once (an empty array: nothing for that view).</summary>
     public byte[] Rendered<TView>(string viewKey, TView view, Func<ChangeEvent, TView, byte[]> render) =>

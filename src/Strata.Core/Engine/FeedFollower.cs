@@ -4,15 +4,21 @@ using System.Threading.Channels;
 namespace Strata.Engine;
 
 /// <summary>
-/// Follows the change feed from a revision for an in-process subscriber: history first, then live events; a
-/// subscriber that fell behind goes back to history where it left off. Every commit that touches a watched namespace
-/// is seen once, in order.
+/// Follows the change feed from a revision: history first, then live events; a follower that fell a whole buffer
+/// behind goes back to history where it left off. Every commit that touches a watched namespace is seen once, in
+/// order, never coalesced. Watch streams (SSE) and in-process subscribers both read it.
 /// </summary>
 internal static class FeedFollower
 {
-    /// <summary>Change and reload events after <paramref name="after"/>; heartbeats are left out.</summary>
-    public static async IAsyncEnumerable<ChangeEvent> FollowAsync(SettingsEngine engine, long after, Func<string, bool> watched,
-        [EnumeratorCancellation] CancellationToken ct = default)
+    /// <summary>
+    /// Change and reload events after <paramref name="after"/> (null: from the current revision).
+    /// <paramref name="resetWhen"/>, asked at each subscription with the resume point and the feed's revision, may
+    /// give a reason to skip history: a <c>reset</c> event comes instead and the follower goes on from the feed's
+    /// revision. With <paramref name="heartbeats"/>, the feed's heartbeats come too, and one right after each replay
+    /// (current through the subscription's start).
+    /// </summary>
+    public static async IAsyncEnumerable<ChangeEvent> FollowAsync(SettingsEngine engine, long? after, Func<string, bool> watched,
+        [EnumeratorCancellation] CancellationToken ct = default, Func<long, long, string?>? resetWhen = null, bool heartbeats = false)
     {
         var position = after;
         while (!ct.IsCancellationRequested)
@@ -20,12 +26,22 @@ internal static class FeedFollower
             var (reader, from) = engine.Feed.Subscribe();
             try
             {
-                await foreach (var past in engine.History.ReplayAsync(position, from, watched, ct).ConfigureAwait(false))
+                position ??= from;
+                if (resetWhen?.Invoke(position.Value, from) is { } reason)
                 {
-                    position = past.Revision;
-                    yield return past;
+                    yield return new ChangeEvent(ChangeEvent.Reset, from, [], "strata", engine.Now, reason: reason);
+                    position = from;
                 }
-                position = Math.Max(position, from);
+                else
+                {
+                    await foreach (var past in engine.History.ReplayAsync(position.Value, from, watched, ct).ConfigureAwait(false))
+                    {
+                        position = past.Revision;
+                        yield return past;
+                    }
+                }
+                position = Math.Max(position.Value, from);
+                if (heartbeats) yield return new ChangeEvent(ChangeEvent.Heartbeat, from, [], "strata", engine.Now);
                 while (true)
                 {
                     var (next, overflowed) = await NextAsync(reader, ct).ConfigureAwait(false);
@@ -34,9 +50,22 @@ internal static class FeedFollower
                         if (overflowed) break;
                         yield break;
                     }
-                    if (next.Event == ChangeEvent.Heartbeat || (next.Event == ChangeEvent.Updated && next.Revision <= position)) continue;
-                    position = Math.Max(position, next.Revision);
-                    if (next.Event == ChangeEvent.Reloaded || next.Changed.Any(c => watched(c.Namespace))) yield return next;
+                    switch (next.Event)
+                    {
+                        case ChangeEvent.Heartbeat:
+                            if (heartbeats) yield return next;
+                            break;
+                        // A re-read store may be behind what was followed (restored): go on from its revision.
+                        case ChangeEvent.Reloaded:
+                            position = next.Revision;
+                            yield return next;
+                            break;
+                        default:
+                            if (next.Revision <= position) break;
+                            position = next.Revision;
+                            if (next.Changed.Any(c => watched(c.Namespace))) yield return next;
+                            break;
+                    }
                 }
             }
             finally

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Strata.Engine;
 using Strata.Security;
 
@@ -23,83 +22,56 @@ internal sealed class WatchStream(SettingsEngine engine, WatchFormat format, Sig
     public async IAsyncEnumerable<SseItem<byte[]>> RunAsync([EnumeratorCancellation] CancellationToken aborted = default)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted, ending);
-        var position = resumeAfter;
         var revealed = false;
-        while (!stop.IsCancellationRequested)
+        await using var events = FeedFollower.FollowAsync(engine, resumeAfter, format.Watches, stop.Token,
+            // A commit is acknowledged (and in the snapshot) just before it is published: a client that read the
+            // snapshot may name a revision the feed has not announced yet. That is not the future.
+            (position, current) => ResetReason(position, current, Math.Max(current, engine.Current.Revision)), heartbeats: true).GetAsyncEnumerator(stop.Token);
+        while (await MoveNextAsync(events).ConfigureAwait(false))
         {
-            var (reader, after) = engine.Feed.Subscribe();
-            try
+            var next = events.Current;
+            switch (next.Event)
             {
-                position ??= after;
-                // A commit is acknowledged (and in the snapshot) just before it is published: a client that read the
-                // snapshot may name a revision the feed has not announced yet. That is not the future.
-                if (ResetReason(position.Value, after, Math.Max(after, engine.Current.Revision)) is { } reason)
-                {
-                    yield return Item(ResetBytes(after, reason), Reset);
-                    position = after;
-                }
-                else
-                {
-                    await using var replay = engine.History.ReplayAsync(position.Value, after, format.Watches).GetAsyncEnumerator();
-                    while (!stop.IsCancellationRequested && await replay.MoveNextAsync().ConfigureAwait(false))
+                case ChangeEvent.Heartbeat:
+                    if (!stillAllowed()) goto Stopped;
+                    seen?.Invoke();
+                    yield return Item(next.Rendered(Heartbeat, key, static (e, k) => HeartbeatBytes(k, e.Revision, e.At)), Heartbeat);
+                    break;
+                case ChangeEvent.Reset:
+                    yield return Item(ResetBytes(next.Revision, next.Reason!), Reset);
+                    break;
+                case ChangeEvent.Reloaded:
+                    yield return format.Reloaded(next) is { } reloaded
+                        ? Item(reloaded, format.ReloadEvent, next.Revision)
+                        : Item(ResetBytes(next.Revision, "the server re-read its store"), Reset);
+                    break;
+                default:
+                    var bytes = next.Rendered(format.Key, format, static (e, f) => f.Render(e));
+                    if (bytes.Length == 0) break;
+                    if (!revealed && format.RevealsSecretIn(next))
                     {
-                        position = replay.Current.Revision;
-                        var bytes = format.Render(replay.Current);
-                        if (bytes.Length == 0) continue;
-                        if (!revealed && format.RevealsSecretIn(replay.Current))
-                        {
-                            revealed = true;
-                            await auditReveal().ConfigureAwait(false);
-                        }
-                        yield return Item(bytes, format.ChangeEvent, replay.Current.Revision);
+                        revealed = true;
+                        await auditReveal().ConfigureAwait(false);
                     }
-                }
-                // Current through the subscription's start: the client knows the stream is live.
-                yield return Item(HeartbeatBytes(after, engine.Now), Heartbeat);
-
-                while (true)
-                {
-                    var (next, overflowed) = await FeedFollower.NextAsync(reader, stop.Token).ConfigureAwait(false);
-                    if (next is null)
-                    {
-                        if (overflowed) break;
-                        goto Stopped;
-                    }
-                    switch (next.Event)
-                    {
-                        case ChangeEvent.Heartbeat:
-                            if (!stillAllowed()) goto Stopped;
-                            seen?.Invoke();
-                            yield return Item(next.Rendered(Heartbeat, this, static (e, self) => self.HeartbeatBytes(e.Revision, e.At)), Heartbeat);
-                            break;
-                        case ChangeEvent.Reloaded:
-                            position = next.Revision;
-                            yield return format.Reloaded(next) is { } reloaded
-                                ? Item(reloaded, format.ReloadEvent, next.Revision)
-                                : Item(ResetBytes(next.Revision, "the server re-read its store"), Reset);
-                            break;
-                        default:
-                            if (next.Revision <= position) break;
-                            position = next.Revision;
-                            var bytes = next.Rendered(format.Key, format, static (e, f) => f.Render(e));
-                            if (bytes.Length == 0) break;
-                            if (!revealed && format.RevealsSecretIn(next))
-                            {
-                                revealed = true;
-                                await auditReveal().ConfigureAwait(false);
-                            }
-                            yield return Item(bytes, format.ChangeEvent, next.Revision);
-                            break;
-                    }
-                }
-            }
-            finally
-            {
-                engine.Feed.Unsubscribe(reader);
+                    yield return Item(bytes, format.ChangeEvent, next.Revision);
+                    break;
             }
         }
     Stopped:
         if (!aborted.IsCancellationRequested) yield return Item(ClosingBytes(endingReason()), Closing);
+    }
+
+    /// <summary>False at the end, or once the stream is told to stop (a replay that is cut short throws it).</summary>
+    private static async ValueTask<bool> MoveNextAsync(IAsyncEnumerator<ChangeEvent> events)
+    {
+        try
+        {
+            return await events.MoveNextAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     private string? ResetReason(long position, long current, long committed)
@@ -121,7 +93,7 @@ internal sealed class WatchStream(SettingsEngine engine, WatchFormat format, Sig
         return item;
     }
 
-    private byte[] HeartbeatBytes(long revision, long at) => SignedJson.Write(key, (revision, at), static (w, s) =>
+    private static byte[] HeartbeatBytes(SigningKey key, long revision, long at) => SignedJson.Write(key, (revision, at), static (w, s) =>
     {
         w.WriteNumber("revision", s.revision);
         SignedJson.Time(w, "at", s.at);
