@@ -58,6 +58,7 @@ internal static class ServerHost
         app.UseRateLimiter();
         app.MapStrata();
         app.MapStrataHealth();
+        app.MapStrataUi();
         return app;
     }
 
