@@ -28,6 +28,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Assertions.SetDefaultExpectTimeout(ActionTimeoutMs);
         _playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         _browser = await LaunchAsync(_playwright, BrowserFiles.Chromium);
     }

@@ -16,7 +16,7 @@ public sealed class StartPageBrowserTests(BrowserFixture browser, StartPageServe
         var page = tab.Page;
         Assert.True((await page.GotoAsync("/"))?.Ok);
 
-        Assert.Equal("Namespaces", await page.Locator("h1").TextContentAsync());
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Namespaces");
         Assert.Equal(["billing", "checkout", "feature-flags", "search"], await page.Locator("main ul.list strong").AllTextContentsAsync());
         Assert.Equal(scheme == ColorScheme.Dark, await page.EvaluateAsync<bool>("() => matchMedia('(prefers-color-scheme: dark)').matches"));
         await Axe.AssertAccessibleAsync(page);
