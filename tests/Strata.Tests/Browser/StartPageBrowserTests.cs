@@ -39,7 +39,7 @@ public sealed class StartPageBrowserTests(BrowserFixture browser, StartPageServe
     }
 
     [Fact]
-    public async Task Tab_first_reaches_the_skip_link_which_shows_its_focus_and_moves_to_the_content()
+    public async Task Tab_first_reaches_the_skip_link_which_shows_its_focus_and_leads_past_the_navigation_to_the_content()
     {
         await using var tab = await browser.SignedInAsync(seeded.Server);
         var page = tab.Page;
@@ -60,7 +60,9 @@ public sealed class StartPageBrowserTests(BrowserFixture browser, StartPageServe
         Assert.True(focused.GetProperty("onScreen").GetBoolean(), "The focused skip link is off screen.");
 
         await page.Keyboard.PressAsync("Enter");
-        Assert.Equal("main", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+        Assert.Equal(["main", "none"], await page.EvaluateAsync<string[]>("() => [document.activeElement.id, getComputedStyle(document.activeElement).outlineStyle]"));
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("billing", await page.EvaluateAsync<string>("() => document.activeElement.textContent.trim()"));
     }
 
     [Fact]
