@@ -17,9 +17,9 @@ internal sealed class StrataAuthorizationResultHandler : IAuthorizationMiddlewar
 
     public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
-        if (authorizeResult.Succeeded || StrataPolicies.Requirement(policy) is not { } requirement)
-            return _default.HandleAsync(next, context, policy, authorizeResult);
-        return RefuseAsync(context, requirement);
+        if (StrataPolicies.Requirement(policy) is not { } requirement) return _default.HandleAsync(next, context, policy, authorizeResult);
+        // Straight on, without the default handler's async frame: this is every allowed API request.
+        return authorizeResult.Succeeded ? next(context) : RefuseAsync(context, requirement);
     }
 
     private static async Task RefuseAsync(HttpContext http, PermissionRequirement requirement)

@@ -14,11 +14,11 @@ public sealed class SignInTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private Task<TestServer> StartAsync(Action<StrataOptions>? configure = null) => TestServer.StartAsync(o =>
+    private Task<TestServer> StartAsync(Action<StrataOptions>? configure = null, string[]? anonymousGrants = null) => TestServer.StartAsync(o =>
     {
         o.EnvironmentVariables!["STRATA_ADMIN_TOKEN"] = AdminToken;
         configure?.Invoke(o);
-    }, dir: _dir, anonymousGrants: []);
+    }, dir: _dir, anonymousGrants: anonymousGrants ?? []);
 
     private static async Task CreateUserAsync(HttpClient admin, string name, params string[] grants)
     {
@@ -275,5 +275,25 @@ public sealed class SignInTests : IDisposable
 
         var refused = await (await both.GetAsync("api/v1/settings/billing/rate")).AssertProblemAsync(401);
         Assert.Equal("The token is not valid.", refused.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_signed_in_user_and_the_anonymous_caller_each_get_their_own_config_watch_messages()
+    {
+        await using var server = await StartAsync(anonymousGrants: ["config.read:public"]);
+        using var admin = server.CreateClient(AdminToken);
+        await CreateUserAsync(admin, "alice", "config.read:billing");
+        using var alice = WithCookie(server, await SignedInCookieAsync(server));
+        await using var aliceWatch = await SseStream.OpenAsync(alice, "config/_watch");
+        await using var anonymousWatch = await SseStream.OpenAsync(server.CreateClient(), "config/_watch");
+        await aliceWatch.NextAsync("heartbeat");
+        await anonymousWatch.NextAsync("heartbeat");
+
+        await admin.PatchAsync("api/v1/settings", Json.Content("""{"changes":[{"namespace":"billing","key":"rate","value":1},{"namespace":"public","key":"rate","value":2}]}"""));
+
+        static async Task<string[]> ChangedAsync(SseStream watch) =>
+            [.. JsonDocument.Parse((await watch.NextAsync("updated")).Data).RootElement.GetProperty("changed").EnumerateArray().Select(c => c.GetString()!)];
+        Assert.Equal(["billing/rate"], await ChangedAsync(aliceWatch));
+        Assert.Equal(["public/rate"], await ChangedAsync(anonymousWatch));
     }
 }
