@@ -43,6 +43,7 @@ internal sealed class SessionCookieEvents(SessionService sessions) : CookieAuthe
         return Task.CompletedTask;
     }
 
-    private static bool IsApi(HttpRequest request) =>
+    /// <summary>The API (<c>/api</c>, <c>/config</c>) answers problem documents; everything else is a page.</summary>
+    public static bool IsApi(HttpRequest request) =>
         request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || request.Path.StartsWithSegments("/config", StringComparison.OrdinalIgnoreCase);
 }

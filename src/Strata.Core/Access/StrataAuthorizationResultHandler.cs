@@ -8,8 +8,9 @@ namespace Strata.Access;
 
 /// <summary>
 /// Answers Strata's refusals as they always were: 401 with <c>WWW-Authenticate: Bearer</c> (and <c>error="invalid_token"</c>
-/// for a bad token) or 403, as problem documents, each refusal audited. Every other endpoint's result goes to the
-/// framework's default handler.
+/// for a bad token) or 403, as problem documents, each refusal audited. Outside the API (the UI's pages) a caller
+/// nobody signed in is sent to the sign-in page instead. Every other endpoint's result goes to the framework's
+/// default handler.
 /// </summary>
 internal sealed class StrataAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
 {
@@ -42,6 +43,12 @@ internal sealed class StrataAuthorizationResultHandler : IAuthorizationMiddlewar
             reason = "missing permission";
         }
         await AccessControl.RefuseAsync(http, problem, requirement.Permission, ns, reason).ConfigureAwait(false);
-        await problem.ExecuteAsync(http).ConfigureAwait(false);
+        if (SessionCookieEvents.IsApi(http.Request))
+            await problem.ExecuteAsync(http).ConfigureAwait(false);
+        // A page (the UI): to the sign-in page when nobody is signed in, 403 otherwise (the session scheme's events).
+        else if (AccessControl.Principal(http).IsAnonymous)
+            await http.ChallengeAsync(StrataAuthentication.SessionScheme).ConfigureAwait(false);
+        else
+            await http.ForbidAsync(StrataAuthentication.SessionScheme).ConfigureAwait(false);
     }
 }

@@ -58,4 +58,34 @@ public sealed class AuthenticationEmbeddingTests : IDisposable
         Assert.Equal("application/problem+json", denied.Content.Headers.ContentType?.MediaType);
         await app.StopAsync();
     }
+
+    [Fact]
+    public async Task A_page_behind_a_strata_policy_sends_nobody_to_sign_in_and_a_user_without_the_grant_gets_403()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddStrata(o =>
+        {
+            o.DataDirectory = _dir.Path;
+            o.EnvironmentVariables = new System.Collections.Hashtable { ["STRATA_ADMIN_TOKEN"] = AdminToken };
+        });
+        await using var app = builder.Build();
+        app.MapStrata();
+        // What the UI's pages do: a Strata permission on the route's namespace.
+        Strata.Access.AccessControl.Requires(app.MapGet("/ns/{ns}", (string ns) => $"page of {ns}"), Strata.Access.Permission.Read);
+        await app.StartAsync();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        using var admin = OpenApiContractHandler.Client(address, AdminToken);
+        await admin.PostAsync("api/v1/users", JsonContent.Create(new { name = "alice", password = "correct horse battery", grants = new[] { "config.read:billing" } }));
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = address };
+
+        using var nobody = await browser.GetAsync("ns/billing");
+        Assert.Equal(HttpStatusCode.Redirect, nobody.StatusCode);
+        Assert.Equal("/sign-in?returnUrl=%2Fns%2Fbilling", nobody.Headers.Location!.PathAndQuery);
+
+        Assert.Equal(HttpStatusCode.Created, (await browser.PostAsync("api/v1/sessions", JsonContent.Create(new { user = "alice", password = "correct horse battery" }))).StatusCode);
+        Assert.Equal("page of billing", await browser.GetStringAsync("ns/billing"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.GetAsync("ns/payroll")).StatusCode);
+        await app.StopAsync();
+    }
 }
