@@ -38,6 +38,8 @@ public static class StrataEndpointRouteBuilderExtensions
         api.MapWatch();
         api.MapKeys();
         api.MapTokens();
+        api.MapUsers();
+        api.MapSessions();
         api.MapAudit();
         var configStore = endpoints.MapConfigStore().WithGroupName(StrataServiceCollectionExtensions.OpenApiDocumentName);
         if (limited) configStore.RequireRateLimiting(RequestLimits.Policy);

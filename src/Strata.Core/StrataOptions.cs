@@ -81,6 +81,9 @@ public sealed class StrataOptions
     /// <summary>Watch streams and long-polls.</summary>
     public StrataWatchOptions Watch { get; set; } = new();
 
+    /// <summary>Signed-in sessions and sign-in limits (<c>Strata:Ui</c>).</summary>
+    public StrataUiOptions Ui { get; set; } = new();
+
     /// <summary>Environment variables to read instead of the process's (tests).</summary>
     internal IDictionary? EnvironmentVariables { get; set; }
 }

@@ -21,7 +21,8 @@ public static class StrataServiceCollectionExtensions
 
     /// <summary>
     /// Adds the Strata engine over SQLite in <see cref="StrataOptions.DataDirectory"/>, its readiness check, problem
-    /// details, OpenAPI and per-token rate limiting (the host calls <c>UseRateLimiter()</c>). Definitions are checked
+    /// details, OpenAPI, per-token rate limiting (the host calls <c>UseRateLimiter()</c>, before <c>UseAuthorization()</c>)
+    /// and Strata's authentication schemes and authorization (neither becomes the host's default scheme). Definitions are checked
     /// when the host starts; a bad one stops start-up. The host's own <see cref="TimeProvider"/> and JSON options are
     /// left as they are.
     /// </summary>
@@ -29,8 +30,10 @@ public static class StrataServiceCollectionExtensions
     {
         var options = services.AddOptions<StrataOptions>();
         if (configure is not null) options.Configure(configure);
-        services.AddSingleton<ISettingsStore>(sp =>
+        services.AddSingleton(sp =>
             new SqliteSettingsStore(Path.Combine(sp.GetRequiredService<IOptions<StrataOptions>>().Value.DataDirectory, "strata.db")));
+        services.AddSingleton<ISettingsStore>(sp => sp.GetRequiredService<SqliteSettingsStore>());
+        services.AddSingleton<IAccessStore>(sp => sp.GetRequiredService<SqliteSettingsStore>());
         // The host's clock if it has one (a test's fake clock, say) is kept: the engine only adds the system clock when none is there.
         services.AddStrataEngine();
         services.AddStrataApplication();
@@ -45,6 +48,7 @@ public static class StrataServiceCollectionExtensions
             limits.UnauthenticatedBurst = o.RateLimit.UnauthenticatedBurst;
         });
         services.AddStrataRateLimiting(limits);
+        services.AddStrataAuthentication();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [HealthEndpoints.ReadyTag]);
         services.AddSingleton<HealthMapping>();
         services.AddSingleton(sp => new ConsumerRegistry(sp.GetRequiredService<TimeProvider>()));
@@ -64,12 +68,14 @@ public static class StrataServiceCollectionExtensions
     /// Opens the store (migrating it) before the server takes requests; drains pending commits on stop. Where a
     /// generated admin token went is logged only once the whole host has started, the server included.
     /// </summary>
-    private sealed class StrataHostedService(SettingsEngine engine, IEnumerable<EmbeddedConfigurationProvider> configurations,
-        ILogger<EmbeddedConfigurationProvider> configurationLogger) : IHostedLifecycleService
+    private sealed class StrataHostedService(SettingsEngine engine, UserService users, SessionService sessions,
+        IEnumerable<EmbeddedConfigurationProvider> configurations, ILogger<EmbeddedConfigurationProvider> configurationLogger) : IHostedLifecycleService
     {
         public async Task StartAsync(CancellationToken ct)
         {
             await engine.StartAsync(ct).ConfigureAwait(false);
+            await users.InitializeAsync(ct).ConfigureAwait(false);
+            await sessions.InitializeAsync(ct).ConfigureAwait(false);
             foreach (var configuration in configurations) configuration.Attach(engine, configurationLogger);
         }
 
@@ -82,6 +88,8 @@ public static class StrataServiceCollectionExtensions
         public async Task StopAsync(CancellationToken ct)
         {
             foreach (var configuration in configurations) await configuration.DetachAsync().ConfigureAwait(false);
+            // Last-seen times are written through the commit loop, before it drains.
+            await sessions.DisposeAsync().ConfigureAwait(false);
             await engine.DisposeAsync().ConfigureAwait(false);
         }
 

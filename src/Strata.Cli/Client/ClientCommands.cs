@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace Strata.Cli.Client;
 
 /// <summary>The operator commands: each one HTTP call (or two) to a running server.</summary>
-internal static class ClientCommands
+internal static partial class ClientCommands
 {
     // Output is for people and scripts, not for embedding in HTML: '+', '<' or 'é' are printed as themselves.
     private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -32,7 +32,7 @@ internal static class ClientCommands
 
     public static IEnumerable<Command> Create()
     {
-        Command[] commands = [Get(), Set(), Unset(), Ls(), History(), Diff(), Rollback(), Export(), Import(), Keys(), Tokens(), Audit(), Consumers(), WatchCommand.Create(Run)];
+        Command[] commands = [Get(), Set(), Unset(), Ls(), History(), Diff(), Rollback(), Export(), Import(), Keys(), Tokens(), Users(), Sessions(), Audit(), Consumers(), WatchCommand.Create(Run)];
         foreach (var command in commands)
         {
             command.Options.Add(Server);

@@ -55,7 +55,11 @@ internal static class ServerHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         if (corsOrigins.Length > 0) app.UseCors();
+        // Limited before authorization: a flood of bad tokens waits in its address's queue rather than being refused
+        // (and audited) as fast as the CPUs allow.
         app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapStrata();
         app.MapStrataHealth();
         app.MapStrataUi();

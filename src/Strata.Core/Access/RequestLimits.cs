@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Strata.Http;
@@ -9,7 +10,8 @@ namespace Strata.Access;
 
 /// <summary>
 /// Per-caller rate limiting with the framework's limiter: a token bucket per authenticated token, and a tighter one
-/// per client address for everything else (no token, or one that is not valid). The partition is chosen by who the
+/// per client address for everything else (no token, or one that is not valid; a session cookie too, unless authorization
+/// ran before the limiter, when each session has a bucket of its own). The partition is chosen by who the
 /// caller is, not by how the header is spelt: <c>bearer</c>, <c>BEARER</c> and extra spaces are the same token, and
 /// random tokens are the same unauthenticated caller. Over the limit: 429 with <c>Retry-After</c> and a problem document.
 /// </summary>
@@ -36,9 +38,17 @@ internal static class RequestLimits
             };
             o.AddPolicy(Policy, http =>
             {
-                // Authenticated here, before the endpoint: the access filter then finds the principal already set.
-                if (AccessControl.Authenticate(http) is null && AccessControl.Principal(http) is { IsAnonymous: false } principal)
-                    return RateLimitPartition.GetTokenBucketLimiter(new Caller(principal.TokenId, null), perToken);
+                // Through the feature: reading HttpContext.User before it is set allocates an empty principal. Set when
+                // authorization ran first (a host that calls UseAuthorization before UseRateLimiter).
+                var principal = http.Features.Get<IHttpAuthenticationFeature>()?.User as StrataPrincipal;
+                if (principal is null && http.Request.Headers.Authorization is { Count: > 0 } header
+                    && http.RequestServices.GetRequiredService<TokenService>().Authenticate(header.ToString()).Principal is { } authenticated)
+                {
+                    // The token scheme takes this principal as it is instead of hashing the header again.
+                    http.User = principal = authenticated;
+                }
+                if (principal is { LimitKey: { } key })
+                    return RateLimitPartition.GetTokenBucketLimiter(new Caller(key, null), perToken);
                 return RateLimitPartition.GetTokenBucketLimiter(new Caller(null, ClientSource.Of(http.Connection.RemoteIpAddress)), perAddress);
             });
         });
@@ -54,8 +64,8 @@ internal static class RequestLimits
         AutoReplenishment = true,
     };
 
-    /// <summary>A rate-limit partition: a token's id, or (for callers without a valid token) a client address or IPv6 /64.</summary>
-    private readonly record struct Caller(string? TokenId, System.Net.IPAddress? Address);
+    /// <summary>A rate-limit partition: a token's (or session's) id, or (for callers without a valid token) a client address or IPv6 /64.</summary>
+    private readonly record struct Caller(string? Id, System.Net.IPAddress? Address);
 }
 
 /// <summary>Headers on every API answer: no sniffing, no framing, no caching (answers can carry revealed secrets).</summary>
@@ -63,12 +73,17 @@ internal sealed class SecurityHeadersFilter : IEndpointFilter
 {
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var headers = context.HttpContext.Response.Headers;
+        Apply(context.HttpContext.Response.Headers);
+        return next(context);
+    }
+
+    /// <summary>Also on refusals, which authorization answers before the endpoint's filters run.</summary>
+    public static void Apply(IHeaderDictionary headers)
+    {
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
         headers["Referrer-Policy"] = "no-referrer";
         headers.CacheControl = "no-store";
-        return next(context);
     }
 }

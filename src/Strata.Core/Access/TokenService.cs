@@ -64,8 +64,14 @@ internal sealed partial class TokenService : IAsyncDisposable
     {
         if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return (null, "Use 'Authorization: Bearer <token>'.");
+        return AuthenticateSecret(authorization[7..].Trim());
+    }
+
+    /// <summary>The principal for a token's secret (sign-in with a token), or the reason it is refused.</summary>
+    public (StrataPrincipal? Principal, string? Failure) AuthenticateSecret(ReadOnlySpan<char> secret)
+    {
         Span<char> presented = stackalloc char[64];
-        if (!TryHash(authorization[7..].Trim(), presented)
+        if (!TryHash(secret, presented)
             || !_byHash.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(presented, out var entry)
             || !CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(presented), MemoryMarshal.AsBytes(entry.Record.SecretHash.AsSpan())))
             return (null, "The token is not valid.");
@@ -126,6 +132,15 @@ internal sealed partial class TokenService : IAsyncDisposable
                     : new CancellationTokenSource();
             }, (Token: token, Now: now, Time: _time)).Token;
         }
+    }
+
+    /// <summary>The principal of the token with this id while it may be used; null once it is revoked or expired.</summary>
+    public StrataPrincipal? ValidPrincipal(string tokenId)
+    {
+        foreach (var entry in _byHash.Values)
+            if (entry.Record.Id == tokenId)
+                return entry.Record is { RevokedAt: null } r && !(r.ExpiresAt <= _time.GetUtcNow().ToUnixTimeMilliseconds()) ? entry.Principal : null;
+        return null;
     }
 
     /// <summary>Whether the token with this id may still be used.</summary>

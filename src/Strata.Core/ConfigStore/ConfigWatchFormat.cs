@@ -16,8 +16,9 @@ internal sealed class ConfigWatchFormat(StrataPrincipal principal, string appNam
 
     public override string ReloadEvent => Engine.ChangeEvent.Reloaded;
 
-    // The rendering depends only on what the caller may read.
-    public override string Key { get; } = "config|" + (principal.TokenId ?? "anonymous");
+    // The rendering depends only on what the caller may read, so on its grants: not on a token id, which users'
+    // sessions and the anonymous principal do not have.
+    public override string Key { get; } = "config|" + string.Join(',', principal.Grants);
 
     public override bool Watches(string ns) => principal.Can(Permission.Read, ns);
 

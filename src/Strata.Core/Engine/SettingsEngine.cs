@@ -195,6 +195,9 @@ internal sealed class SettingsEngine : IAsyncDisposable
 
     private Task<long> Exclusive(Func<Task<long>> work) => _pipeline?.ExclusiveAsync(work) ?? work();
 
+    /// <summary>Runs a store write that is not a commit (users, sessions) where it cannot contend with the commit loop.</summary>
+    public Task<long> ExclusiveAsync(Func<Task<long>> work) => Exclusive(work);
+
     private CommitPipeline Pipeline => _pipeline ?? throw new InvalidOperationException("Strata has not started.");
 
     private Change? Normalize(Change change, List<ValidationError> errors)

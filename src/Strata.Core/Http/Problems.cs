@@ -29,6 +29,13 @@ internal static class Problems
         type: "urn:strata:problem:version-conflict",
         extensions: new Dictionary<string, object?> { ["currentVersion"] = currentVersion });
 
+    public static ProblemHttpResult Conflict(string detail) =>
+        TypedResults.Problem(title: "Conflicts with what exists", detail: detail, statusCode: StatusCodes.Status409Conflict, type: "urn:strata:problem:conflict");
+
+    /// <summary>A sign-in refused for too many failed attempts (the caller sets <c>Retry-After</c>).</summary>
+    public static ProblemHttpResult TooManySignIns(string detail) => TypedResults.Problem(
+        title: "Too many failed sign-ins", detail: detail, statusCode: StatusCodes.Status429TooManyRequests, type: "urn:strata:problem:rate-limited");
+
     public static ProblemHttpResult Unauthorized(string detail) =>
         TypedResults.Problem(title: "Authentication required", detail: detail, statusCode: StatusCodes.Status401Unauthorized, type: "urn:strata:problem:unauthorized");
 

@@ -71,13 +71,16 @@ internal static class WatchEndpoints
     {
         var principal = AccessControl.Principal(http);
         var lifetime = http.RequestServices.GetRequiredService<IHostApplicationLifetime>();
+        var sessions = http.RequestServices.GetRequiredService<SessionService>();
         var tokenEnded = principal.TokenId is { } id ? engine.Tokens.Ended(id) : CancellationToken.None;
+        var sessionEnded = principal.SessionId is { } session ? sessions.Ended(session) : CancellationToken.None;
         // Disposed with the response: the stream runs after the handler returns.
-        var ending = CancellationTokenSource.CreateLinkedTokenSource(tokenEnded, lifetime.ApplicationStopping);
+        var ending = CancellationTokenSource.CreateLinkedTokenSource(tokenEnded, sessionEnded, lifetime.ApplicationStopping);
         http.Response.RegisterForDispose(ending);
         var stream = new WatchStream(engine, format, engine.Signing, resume, ending.Token,
-            () => lifetime.ApplicationStopping.IsCancellationRequested ? "shutdown" : "token",
-            () => principal.TokenId is not { } t || engine.Tokens.IsValid(t), auditReveal, seen);
+            () => lifetime.ApplicationStopping.IsCancellationRequested ? "shutdown" : sessionEnded.IsCancellationRequested ? "session" : "token",
+            () => (principal.TokenId is not { } t || engine.Tokens.IsValid(t)) && (principal.SessionId is not { } s || sessions.Use(s) is not null),
+            auditReveal, seen);
         // Proxies must not buffer the stream.
         http.Response.Headers["X-Accel-Buffering"] = "no";
         return TypedResults.ServerSentEvents(stream.RunAsync(http.RequestAborted));

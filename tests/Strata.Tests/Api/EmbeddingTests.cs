@@ -43,6 +43,7 @@ public sealed class EmbeddingTests : IDisposable
         var builder = Host(o => o.Define(new SettingDefinition { Namespace = "checkout", Key = "max_items", Type = SettingType.Int, Default = 50, Max = 500 }));
         await using var app = builder.Build();
         app.UseRateLimiter();
+        app.UseAuthorization();
         app.MapStrata();
         await app.StartAsync();
         using var http = OpenApiContractHandler.Client(Address(app), AdminToken);

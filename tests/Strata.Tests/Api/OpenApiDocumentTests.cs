@@ -136,7 +136,7 @@ public sealed class OpenApiDocumentTests(OpenApiServerFixture fixture) : IClassF
                 if (!op.GetProperty("responses").TryGetProperty(status, out _)) problems.Add($"{where}: {status} not listed");
         }
         Assert.Empty(problems);
-        Assert.Equal(9, bodies);
+        Assert.Equal(13, bodies);
         var import = _contract.Document.GetProperty("paths").GetProperty("/api/v1/import").GetProperty("post").GetProperty("requestBody").GetProperty("content");
         Assert.Equal(["application/json", "application/yaml", "application/x-yaml", "text/yaml"], import.EnumerateObject().Select(m => m.Name));
     }

@@ -28,10 +28,14 @@ public static class StrataProcess
     /// <summary>Runs a command to completion (at most 60 s) and returns its exit code and output.</summary>
     public static Task<(int ExitCode, string Out, string Err)> RunAsync(params string[] args) => RunToEndAsync(StartInfo(args), args);
 
-    /// <summary>Runs a prepared process to completion (at most 60 s), its input closed, and returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Out, string Err)> RunToEndAsync(ProcessStartInfo info, string[] args)
+    /// <summary>Runs a command to completion (at most 60 s) with <paramref name="input"/> on its standard input.</summary>
+    public static Task<(int ExitCode, string Out, string Err)> RunWithInputAsync(string input, params string[] args) => RunToEndAsync(StartInfo(args), args, input);
+
+    /// <summary>Runs a prepared process to completion (at most 60 s), its input closed (after <paramref name="input"/>), and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Out, string Err)> RunToEndAsync(ProcessStartInfo info, string[] args, string? input = null)
     {
         using var process = Process.Start(info)!;
+        if (input is not null) await process.StandardInput.WriteAsync(input);
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

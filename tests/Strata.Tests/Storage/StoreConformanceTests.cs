@@ -282,4 +282,68 @@ public abstract class StoreConformanceTests : IAsyncLifetime
             a.OrderByDescending(h => h.Revision).ThenBy(h => h.Scope).Select(h => (h.OldValue, h.NewValue)));
         Assert.Equal("3", (await Store.LoadAsync()).Entries.Single(e => e.Key == "b").Value);
     }
+
+    /// <summary>Users and sessions: a backend keeps them beside the settings (SQLite: the same database).</summary>
+    private protected virtual IAccessStore Access => Store as IAccessStore ?? throw new InvalidOperationException("The store keeps no users and sessions.");
+
+    private static SessionRecord Session(string id, long created = 1_000, long idle = 1_000, long lifetime = 10_000, string? user = "u1", string? token = null) =>
+        new(id, user, token, created, created, idle, created + lifetime, "127.0.0.1", "tests");
+
+    [Fact]
+    public async Task Users_are_saved_updated_and_deleted_with_their_sessions()
+    {
+        await Access.SaveUserAsync(new UserRecord("u1", "alice", "hash1", ["config.read:*"], 1_000, 1_000));
+        await Access.SaveUserAsync(new UserRecord("u2", "bob", "hash2", ["admin:*", "config.write:billing"], 2_000, 2_000));
+        await Access.SaveUserAsync(new UserRecord("u1", "alice", "hash3", ["config.read:billing"], 1_000, 3_000));
+        await Access.SaveSessionsAsync([Session("s1", user: "u1"), Session("s2", user: "u2")]);
+
+        var users = await Access.UsersAsync();
+        Assert.Equal(["alice", "bob"], users.Select(u => u.Name));
+        Assert.Equal(("hash3", 3_000L), (users[0].PasswordHash, users[0].UpdatedAt));
+        Assert.Equal(["config.read:billing"], users[0].Grants);
+        Assert.Equal(["admin:*", "config.write:billing"], users[1].Grants);
+
+        Assert.True(await Access.DeleteUserAsync("u1"));
+        Assert.False(await Access.DeleteUserAsync("u1"));
+        Assert.Equal(["bob"], (await Access.UsersAsync()).Select(u => u.Name));
+        Assert.Equal(["s2"], (await Access.SessionsAsync(1_500)).Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task A_user_name_is_unique_without_regard_to_case()
+    {
+        await Access.SaveUserAsync(new UserRecord("u1", "alice", "h", ["config.read:*"], 1_000, 1_000));
+        await Assert.ThrowsAnyAsync<Exception>(() => Access.SaveUserAsync(new UserRecord("u2", "ALICE", "h", ["config.read:*"], 1_000, 1_000)));
+        Assert.Single(await Access.UsersAsync());
+    }
+
+    [Fact]
+    public async Task Only_sessions_that_have_not_ended_load_and_last_seen_only_moves_forward()
+    {
+        await Access.SaveSessionsAsync([Session("idle", idle: 500), Session("old", lifetime: 800, idle: 5_000), Session("live"), Session("revoked") with { RevokedAt = 1_200 }]);
+        await Access.SaveSessionsAsync([Session("live") with { LastSeenAt = 1_900 }]);
+        await Access.SaveSessionsAsync([Session("live") with { LastSeenAt = 1_100, RevokedAt = null }]);
+
+        var active = await Access.SessionsAsync(1_950);
+
+        Assert.Equal(["live"], active.Select(s => s.Id));
+        Assert.Equal((1_900L, "u1", "127.0.0.1", "tests"), (active[0].LastSeenAt, active[0].UserId, active[0].Client, active[0].UserAgent));
+        // A second revocation keeps the first time.
+        await Access.SaveSessionsAsync([Session("live") with { RevokedAt = 2_000 }]);
+        await Access.SaveSessionsAsync([Session("live") with { RevokedAt = 3_000 }]);
+        Assert.Empty(await Access.SessionsAsync(1_950));
+        Assert.Equal(4, await Access.DeleteSessionsEndedBeforeAsync(2_500));
+    }
+
+    [Fact]
+    public async Task Sessions_that_ended_long_ago_are_deleted_and_active_ones_kept()
+    {
+        await Access.SaveSessionsAsync([Session("ended", idle: 100), Session("live", idle: 100_000, lifetime: 100_000), Session("token", user: null, token: "t1", idle: 100_000, lifetime: 100_000)]);
+
+        Assert.Equal(1, await Access.DeleteSessionsEndedBeforeAsync(5_000));
+
+        var left = await Access.SessionsAsync(5_000);
+        Assert.Equal(["live", "token"], left.Select(s => s.Id).Order());
+        Assert.Equal("t1", left.Single(s => s.Id == "token").TokenId);
+    }
 }

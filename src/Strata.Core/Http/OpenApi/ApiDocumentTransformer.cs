@@ -137,7 +137,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
                 401 => "No token, or a bad, expired or revoked one, where anonymous callers are not granted this.",
                 403 => "A valid token without the permission on this namespace.",
                 404 => "Not found.",
-                409 => "Conflicts with the server's state: no master key to rotate with, or a version whose stored secret cannot be decrypted.",
+                409 => "Conflicts with the server's state: no master key to rotate with, a version whose stored secret cannot be decrypted, or a user name that is taken.",
                 412 => "The If-Match / ifVersion version is stale: nothing was written.",
                 413 => "The body is larger than Strata:MaxRequestBodyBytes (1 MiB by default).",
                 415 => "The body's content type is not one this operation reads.",
@@ -179,6 +179,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
             "Strata-Index" => "The revision of the last commit that touched the namespace: send it back as index to long-poll.",
             "Retry-After" => "Seconds to wait before retrying.",
             "WWW-Authenticate" => "Bearer (with error=\"invalid_token\" for a bad token).",
+            "Set-Cookie" => "The session cookie strata_session (HttpOnly, SameSite=Strict, Secure over HTTPS).",
             _ => throw new ArgumentException($"No response header '{name}' is documented.", nameof(name)),
         },
         Schema = name is "Strata-Revision" or "Strata-Index" or "Retry-After"

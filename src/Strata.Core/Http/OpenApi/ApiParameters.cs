@@ -93,12 +93,16 @@ internal static class ApiParameters
             "ns" => "The namespace (compared without regard to case).",
             "key" => "The key (compared without regard to case).",
             "id" => "The token id.",
+            "user" => "The user name (compared without regard to case).",
+            "session" => "The session id.",
             "instance" => "The consumer instance id it sends as Strata-Consumer-Instance.",
             _ => throw new ArgumentException($"No path parameter '{name}' is documented.", nameof(name)),
         },
         Schema = name switch
         {
             "id" => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = ApiSchemas.TokenIdPattern, MinLength = 13, MaxLength = 13 },
+            "user" => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = ApiSchemas.NamePattern, MinLength = 1, MaxLength = 100 },
+            "session" => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = ApiSchemas.SessionIdPattern, MinLength = 33, MaxLength = 33 },
             "instance" => new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 128, Pattern = "^[^/]+$" },
             _ => ApiSchemas.Name(name == "ns" ? "A namespace." : "A key."),
         },

@@ -19,6 +19,8 @@ internal static class ApiSchemas
     public const string ScopePattern = "^(" + OneScope + ")?$";
     public const string ScopeChainPattern = @"^\s*(" + OneScope + @")?\s*(,\s*(" + OneScope + @")?\s*)*$";
     public const string TokenIdPattern = "^t[0-9a-f]{12}$";
+    public const string UserIdPattern = "^u[0-9a-f]{12}$";
+    public const string SessionIdPattern = "^s[0-9a-f]{32}$";
 
     public static void AddTo(OpenApiDocument document)
     {
@@ -247,6 +249,43 @@ internal static class ApiSchemas
             ("name", new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 100, Description = "A name for people." }),
             ("grants", Array(Str("permission:pattern, e.g. config.read:billing or config.write:billing.*"), minItems: 1)),
             ("expiresIn", NullableStr("A duration such as 30d or 12h; none: never expires."))));
+        yield return ("UserList", Obj("Users who sign in with a password (never their password hashes).", ["users"], ("users", Array(R("User")))));
+        yield return ("User", Obj("A user.", ["id", "name", "grants", "createdAt", "updatedAt"],
+            ("id", new OpenApiSchema { Type = JsonSchemaType.String, Pattern = UserIdPattern, Description = "The user id." }),
+            ("name", Str("The user name, used to sign in.")),
+            ("grants", Array(Str("permission:pattern"))),
+            ("createdAt", Time("When.")),
+            ("updatedAt", Time("When its password or grants last changed."))));
+        yield return ("UserCreate", Obj("A user to create.", ["name", "password", "grants"],
+            ("name", new OpenApiSchema { Type = JsonSchemaType.String, Pattern = NamePattern, MinLength = 1, MaxLength = 100, Description = "The user name." }),
+            ("password", new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 8, MaxLength = 1024, Description = "The password (stored only as a PBKDF2 hash)." }),
+            ("grants", Array(Str("permission:pattern, e.g. config.read:billing or config.write:billing.*"), minItems: 1))));
+        yield return ("UserPassword", Obj("A new password.", ["password"],
+            ("password", new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 8, MaxLength = 1024, Description = "The password." })));
+        yield return ("UserGrants", Obj("A user's new grants (they replace the old ones).", ["grants"],
+            ("grants", Array(Str("permission:pattern"), minItems: 1))));
+        yield return ("SessionList", Obj("Active signed-in sessions.", ["sessions"], ("sessions", Array(R("Session")))));
+        yield return ("Session", Obj("A signed-in session.", ["id", "name", "createdAt", "lastSeenAt", "idleExpiresAt", "expiresAt"],
+            ("id", new OpenApiSchema { Type = JsonSchemaType.String, Pattern = SessionIdPattern, Description = "The session id." }),
+            ("name", Str("Who: the user's name, or the token's for a session signed in with a token.")),
+            ("user", Str("The user id (a session signed in with a password).")),
+            ("token", new OpenApiSchema { Type = JsonSchemaType.String, Pattern = TokenIdPattern, Description = "The token id (a session signed in with a token)." }),
+            ("createdAt", Time("When it was signed in.")),
+            ("lastSeenAt", Time("Its last request.")),
+            ("idleExpiresAt", Time("When it ends if unused until then.")),
+            ("expiresAt", Time("When it ends however much it is used.")),
+            ("client", Str("The address it signed in from.")),
+            ("userAgent", Str("The User-Agent it signed in with."))));
+        yield return ("SignIn", Obj("A sign-in: a user name and password, or an API token.", [],
+            ("user", Str("The user name.")),
+            ("password", Str("The password.")),
+            ("token", Str("An API token (strata_…)."))));
+        yield return ("SignedIn", Obj("The session just opened; its cookie (strata_session, HttpOnly, SameSite=Strict) is set.",
+            ["session", "name", "grants", "expiresAt"],
+            ("session", new OpenApiSchema { Type = JsonSchemaType.String, Pattern = SessionIdPattern, Description = "The session id." }),
+            ("name", Str("Who is signed in.")),
+            ("grants", Array(Str("permission:pattern"))),
+            ("expiresAt", Time("When it ends however much it is used."))));
         yield return ("KeyList", Obj("Data keys that encrypt secrets.", ["encryption", "rotation", "keys"],
             ("encryption", Bool("A master key is configured.")),
             ("active", Str("The active data key.")),

@@ -81,7 +81,7 @@ internal static class PrivateFiles
     {
         try
         {
-            string[] own = [databaseName, databaseName + "-wal", databaseName + "-shm", databaseName + "-journal", Access.TokenService.BootstrapFileName];
+            string[] own = [databaseName, databaseName + "-wal", databaseName + "-shm", databaseName + "-journal", Access.TokenService.BootstrapFileName, Access.SessionKeys.FolderName];
             // Every entry must be one of Strata's: a file that happens to be named like the database proves nothing.
             return Directory.EnumerateFileSystemEntries(folder).All(e => own.Contains(Path.GetFileName(e)));
         }

@@ -7,7 +7,7 @@ namespace Strata.Storage.Sqlite;
 /// SQLite in WAL mode with <c>synchronous=FULL</c>: a commit returns after its WAL frames are fsynced. One writer
 /// connection is used by the single commit loop; reads open pooled connections of their own.
 /// </summary>
-internal sealed class SqliteSettingsStore : ISettingsStore
+internal sealed partial class SqliteSettingsStore : ISettingsStore, IAccessStore
 {
     private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(100);
 
