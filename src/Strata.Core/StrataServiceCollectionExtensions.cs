@@ -53,6 +53,8 @@ public static class StrataServiceCollectionExtensions
         services.AddSingleton<HealthMapping>();
         services.AddSingleton(sp => new ConsumerRegistry(sp.GetRequiredService<TimeProvider>()));
         services.AddProblemDetails();
+        // The web UI's forms (Strata.Ui) carry the framework's antiforgery token; its middleware checks every form post.
+        services.AddAntiforgery();
         services.AddOpenApi(OpenApiDocumentName, o =>
         {
             // Strata's document holds Strata's endpoints, and a host's documents do not (their group name differs).

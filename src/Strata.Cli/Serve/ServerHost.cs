@@ -62,6 +62,7 @@ internal static class ServerHost
         app.UseAuthorization();
         app.MapStrata();
         app.MapStrataHealth();
+        app.MapStrataUi();
         return app;
     }
 
