@@ -1,7 +1,13 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Strata.Ui.Assets;
+using Strata.Access;
 using Strata.Ui.Namespaces;
+using Strata.Ui.Rendering;
+using Strata.Ui.Sessions;
+using Strata.Ui.Shared;
+using Strata.Ui.SignIn;
 
 namespace Strata;
 
@@ -16,8 +22,16 @@ public static class StrataUiEndpointRouteBuilderExtensions
     {
         UiAssets.Map(endpoints);
         var ui = endpoints.MapGroup("");
-        ui.WithMetadata(new Microsoft.AspNetCore.Routing.ExcludeFromDescriptionAttribute());
+        ui.WithMetadata(new Microsoft.AspNetCore.Routing.ExcludeFromDescriptionAttribute(), new BrowserPage(Forbidden));
+        // Antiforgery is checked by AntiforgeryCheck, not by the middleware a host would otherwise have to add.
+        ui.DisableAntiforgery();
+        ui.AddEndpointFilter(new AntiforgeryCheck());
+        SignInEndpoints.Map(ui);
+        SessionPageEndpoints.Map(ui);
         NamespaceEndpoints.Map(ui);
         return endpoints;
     }
+
+    private static Task Forbidden(HttpContext http, string why) =>
+        Page.Render<MessagePage, Message>(new Message("Not allowed", why), StatusCodes.Status403Forbidden).ExecuteAsync(http);
 }

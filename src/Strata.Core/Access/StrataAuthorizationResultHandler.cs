@@ -25,8 +25,13 @@ internal sealed class StrataAuthorizationResultHandler : IAuthorizationMiddlewar
 
     private static async Task RefuseAsync(HttpContext http, PermissionRequirement requirement)
     {
-        SecurityHeadersFilter.Apply(http.Response.Headers);
         var ns = requirement.Namespace(http);
+        if (http.GetEndpoint()?.Metadata.GetMetadata<BrowserPage>() is { } page)
+        {
+            await RefusePageAsync(http, page, requirement, ns).ConfigureAwait(false);
+            return;
+        }
+        SecurityHeadersFilter.Apply(http.Response.Headers);
         IResult problem;
         string reason;
         if (http.Request.Headers.Authorization.Count > 0 && http.User is not StrataPrincipal)
@@ -50,5 +55,18 @@ internal sealed class StrataAuthorizationResultHandler : IAuthorizationMiddlewar
             await http.ChallengeAsync(StrataAuthentication.SessionScheme).ConfigureAwait(false);
         else
             await http.ForbidAsync(StrataAuthentication.SessionScheme).ConfigureAwait(false);
+    }
+
+    // Nobody signed in: to the sign-in page, which comes back here. Signed in without the permission: a page saying so.
+    private static async Task RefusePageAsync(HttpContext http, BrowserPage page, PermissionRequirement requirement, string? ns)
+    {
+        if (http.User is StrataPrincipal { IsAnonymous: false } principal)
+        {
+            await AccessControl.RefuseAsync(http, Results.Empty, requirement.Permission, ns, "missing permission").ConfigureAwait(false);
+            var what = ns is null ? requirement.Permission : $"{requirement.Permission} on '{ns}'";
+            await page.Forbidden(http, $"{principal.Describe()} does not have {what}.").ConfigureAwait(false);
+            return;
+        }
+        await http.ChallengeAsync(StrataAuthentication.SessionScheme).ConfigureAwait(false);
     }
 }

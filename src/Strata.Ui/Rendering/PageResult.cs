@@ -18,6 +18,7 @@ internal sealed class PageResult<TPage, TModel>(TModel model, int statusCode) : 
 
     public async Task ExecuteAsync(HttpContext http)
     {
+        await SessionUser.ReadAsync(http);
         var ui = UiContext.For(http);
         await using var renderer = new HtmlRenderer(http.RequestServices, http.RequestServices.GetRequiredService<ILoggerFactory>());
         var html = await renderer.Dispatcher.InvokeAsync(async () =>

@@ -21,6 +21,7 @@ internal sealed class UiContext
     public StrataPrincipal? Principal { get; }
     public string UserName => Principal?.Name ?? StrataPrincipal.AnonymousName;
     public bool SignedIn => Principal is { IsAnonymous: false };
+    public bool IsAdmin => Principal?.Can(Permission.Admin, "*") == true;
     public AntiforgeryTokenSet? Antiforgery { get; }
 
     public static UiContext For(HttpContext http) => new(
