@@ -8,8 +8,9 @@ namespace Strata.Access;
 
 /// <summary>
 /// Answers Strata's refusals as they always were: 401 with <c>WWW-Authenticate: Bearer</c> (and <c>error="invalid_token"</c>
-/// for a bad token) or 403, as problem documents, each refusal audited. Outside the API (the UI's pages) a caller
-/// nobody signed in is sent to the sign-in page instead. Every other endpoint's result goes to the framework's
+/// for a bad token) or 403, as problem documents, each refusal audited. On the UI's pages (<see cref="BrowserPage"/>) a
+/// caller nobody signed in is sent to the sign-in page, and a user without the permission gets a page saying so; a
+/// host's own page behind a Strata policy is signed in or forbidden by the session scheme. Every other endpoint's result goes to the framework's
 /// default handler.
 /// </summary>
 internal sealed class StrataAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
@@ -50,14 +51,15 @@ internal sealed class StrataAuthorizationResultHandler : IAuthorizationMiddlewar
         await AccessControl.RefuseAsync(http, problem, requirement.Permission, ns, reason).ConfigureAwait(false);
         if (SessionCookieEvents.IsApi(http.Request))
             await problem.ExecuteAsync(http).ConfigureAwait(false);
-        // A page (the UI): to the sign-in page when nobody is signed in, 403 otherwise (the session scheme's events).
+        // A host's own page behind a Strata policy: the session scheme signs in or forbids (its events).
         else if (AccessControl.Principal(http).IsAnonymous)
             await http.ChallengeAsync(StrataAuthentication.SessionScheme).ConfigureAwait(false);
         else
             await http.ForbidAsync(StrataAuthentication.SessionScheme).ConfigureAwait(false);
     }
 
-    // Nobody signed in: to the sign-in page, which comes back here. Signed in without the permission: a page saying so.
+    // Nobody signed in: to the sign-in page, which comes back here (a step of signing in, not audited). Signed in
+    // without the permission: audited, and a page saying what is missing.
     private static async Task RefusePageAsync(HttpContext http, BrowserPage page, PermissionRequirement requirement, string? ns)
     {
         if (http.User is StrataPrincipal { IsAnonymous: false } principal)

@@ -144,7 +144,9 @@ public sealed class OpenApiDocumentTests(OpenApiServerFixture fixture) : IClassF
     [Fact]
     public void Every_endpoint_the_server_maps_is_in_the_document()
     {
+        // The web UI's pages and assets are for people, not part of the API: they carry BrowserPage or live under /ui/.
         var mapped = _server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<Strata.Access.BrowserPage>() is null && !e.RoutePattern.RawText!.StartsWith("/ui/", StringComparison.Ordinal))
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
                 .Select(m => (Method: m.ToLowerInvariant(), Path: "/" + e.RoutePattern.RawText!.Trim('/').Replace("{documentName:regex(^strata$)}", "strata"))))
             .ToList();
