@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Strata.Ui.Assets;
+using Strata.Ui.History;
 using Strata.Ui.Namespaces;
 
 namespace Strata;
@@ -18,6 +19,7 @@ public static class StrataUiEndpointRouteBuilderExtensions
         var ui = endpoints.MapGroup("");
         ui.WithMetadata(new Microsoft.AspNetCore.Routing.ExcludeFromDescriptionAttribute());
         NamespaceEndpoints.Map(ui);
+        HistoryPageEndpoints.Map(ui);
         return endpoints;
     }
 }
