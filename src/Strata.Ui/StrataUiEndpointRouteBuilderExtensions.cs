@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Strata.Ui.Assets;
+using Strata.Ui.Audit;
+using Strata.Ui.Consumers;
 using Strata.Ui.History;
 using Strata.Ui.Namespaces;
 
@@ -20,6 +22,8 @@ public static class StrataUiEndpointRouteBuilderExtensions
         ui.WithMetadata(new Microsoft.AspNetCore.Routing.ExcludeFromDescriptionAttribute());
         NamespaceEndpoints.Map(ui);
         HistoryPageEndpoints.Map(ui);
+        AuditLogEndpoints.Map(ui);
+        ConsumerEndpoints.Map(ui);
         return endpoints;
     }
 }

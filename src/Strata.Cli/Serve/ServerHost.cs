@@ -56,6 +56,8 @@ internal static class ServerHost
         app.UseStatusCodePages();
         if (corsOrigins.Length > 0) app.UseCors();
         app.UseRateLimiter();
+        // Checks the token of every UI form post (endpoints that bind a form); a post without a valid one is a 400.
+        app.UseAntiforgery();
         app.MapStrata();
         app.MapStrataHealth();
         app.MapStrataUi();
