@@ -51,7 +51,9 @@ internal static class HistoryPageEndpoints
         if (UiQuery.Number(query, "revision", out var revision) is { } badRevision) return badRevision;
 
         var ct = http.RequestAborted;
-        var records = await engine.HistoryAsync(new HistoryQuery(ns, key, scope, before, VersionsPerPage), ct).ConfigureAwait(false);
+        // One more than a page: whether an older page exists.
+        var read = await engine.HistoryAsync(new HistoryQuery(ns, key, scope, before, VersionsPerPage + 1), ct).ConfigureAwait(false);
+        var records = read.Count > VersionsPerPage ? read.Take(VersionsPerPage).ToList() : read;
         var state = engine.Current.Find(ns, key);
         if (records.Count == 0 && state is null && engine.Registry.Find(ns, key) is null)
             return Problems.NotFound($"'{ns}/{key}' is neither defined nor stored.");
@@ -81,7 +83,7 @@ internal static class HistoryPageEndpoints
                 : $"The key already had the value of version {UiFormat.Number(v0)}: nothing changed."
             : null;
         var model = new KeyHistory(ns, key, scope, scopes, sensitive, AccessControl.Principal(http).Can(Permission.Write, ns), current, versions,
-            records.Count == VersionsPerPage ? records[^1].Revision : null,
+            read.Count > VersionsPerPage ? records[^1].Revision : null,
             from ?? (versions.Count > 1 ? versions[1].Version : null), to ?? (versions.Count > 0 ? versions[0].Version : null), diff, notice);
         return Page.Render<KeyHistoryPage, KeyHistory>(model);
     }
@@ -152,9 +154,11 @@ internal static class HistoryPageEndpoints
             revisions.Add(new NamespaceRevision(first.Revision, first.At, first.Actor, first.Comment,
                 [.. group.Select(r => new NamespaceKeyChange(r.Key, r.Scope, r.NewValue is null ? "reset" : r.OldValue is null ? "create" : "update"))]));
         }
-        // A full read may have cut its oldest revision short: that one starts the next page.
+        // A full read may have cut its oldest revision short: that one starts the next page, unless it is the only one
+        // (a revision that changed more keys than a page holds), which is shown as far as it was read.
         var full = records.Count == ChangesPerPage;
         if (full && revisions.Count > 1) revisions.RemoveAt(revisions.Count - 1);
+        else if (full) revisions[0] = revisions[0] with { Truncated = true };
         long? older = null;
         if (revisions.Count > RevisionsPerPage)
         {

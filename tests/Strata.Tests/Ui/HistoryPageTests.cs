@@ -243,5 +243,25 @@ public sealed class HistoryPageTests
         Assert.Contains("id=\"newest\"", rest);
     }
 
+    [Fact]
+    public async Task Key_history_pages_its_versions_and_diffs_versions_on_other_pages()
+    {
+        await using var server = await TestServer.StartAsync();
+        for (var i = 1; i <= 101; i++) await PutAsync(server, "checkout/max_items", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var browser = new UiBrowser(server);
+
+        var newest = await browser.PageAsync("/ns/checkout/max_items/history");
+        Assert.Equal(100, CountOf(newest, "<tr data-version="));
+        Assert.DoesNotContain("data-version=\"1\"", newest);
+        var older = System.Text.RegularExpressions.Regex.Match(newest, "id=\"older\" href=\"([^\"]+)\"").Groups[1].Value;
+        var rest = await browser.PageAsync(System.Net.WebUtility.HtmlDecode(older));
+        Assert.Equal(1, CountOf(rest, "<tr data-version="));
+        Assert.Contains("data-version=\"1\"", rest);
+        Assert.DoesNotContain("id=\"older\"", rest);
+
+        var far = await browser.PageAsync("/ns/checkout/max_items/history?from=1&to=101");
+        Assert.Matches("data-diff=\"scalar\">\\s*<code class=\"value\" data-value=\"set\">1</code>.*<code class=\"value\" data-value=\"set\">101</code>", far);
+    }
+
     private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
 }
