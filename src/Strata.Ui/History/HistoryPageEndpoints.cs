@@ -83,7 +83,7 @@ internal static class HistoryPageEndpoints
                 : $"The key already had the value of version {UiFormat.Number(v0)}: nothing changed."
             : null;
         var model = new KeyHistory(ns, key, scope, scopes, sensitive, AccessControl.Principal(http).Can(Permission.Write, ns), current, versions,
-            read.Count > VersionsPerPage ? records[^1].Revision : null,
+            read.Count > VersionsPerPage ? records[^1].Revision : null, before is null,
             from ?? (versions.Count > 1 ? versions[1].Version : null), to ?? (versions.Count > 0 ? versions[0].Version : null), diff, notice);
         return Page.Render<KeyHistoryPage, KeyHistory>(model);
     }

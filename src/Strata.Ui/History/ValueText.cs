@@ -13,6 +13,7 @@ internal static class ValueText
     private static readonly JsonWriterOptions Indented = new()
     {
         Indented = true,
+        NewLine = "\n",
         // Razor encodes what it writes; the JSON writer's own escaping would only make values harder to read.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };

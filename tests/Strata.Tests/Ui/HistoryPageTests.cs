@@ -258,6 +258,7 @@ public sealed class HistoryPageTests
         Assert.Equal(1, CountOf(rest, "<tr data-version="));
         Assert.Contains("data-version=\"1\"", rest);
         Assert.DoesNotContain("id=\"older\"", rest);
+        Assert.Contains("id=\"newest\" href=\"/ns/checkout/max_items/history?scope=global\"", rest);
 
         var far = await browser.PageAsync("/ns/checkout/max_items/history?from=1&to=101");
         Assert.Matches("data-diff=\"scalar\">\\s*<code class=\"value\" data-value=\"set\">1</code>.*<code class=\"value\" data-value=\"set\">101</code>", far);
