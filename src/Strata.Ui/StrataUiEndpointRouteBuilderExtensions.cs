@@ -3,6 +3,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Strata.Ui.Assets;
 using Strata.Access;
+using Strata.Ui.Audit;
+using Strata.Ui.Consumers;
+using Strata.Ui.History;
 using Strata.Ui.Namespaces;
 using Strata.Ui.Rendering;
 using Strata.Ui.Sessions;
@@ -29,6 +32,9 @@ public static class StrataUiEndpointRouteBuilderExtensions
         SignInEndpoints.Map(ui);
         SessionPageEndpoints.Map(ui);
         NamespaceEndpoints.Map(ui);
+        HistoryPageEndpoints.Map(ui);
+        AuditLogEndpoints.Map(ui);
+        ConsumerEndpoints.Map(ui);
         return endpoints;
     }
 

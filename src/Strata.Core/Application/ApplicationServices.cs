@@ -19,6 +19,7 @@ internal static class ApplicationServices
         services.AddSingleton<NamespaceRollbackCommand>();
         services.AddSingleton<DiffQuery>();
         services.AddSingleton<RevealCommand>();
+        services.AddSingleton<AuditLogQuery>();
         return services;
     }
 }

@@ -105,7 +105,7 @@ public sealed class DependencyDirectionTests
         .Select(f => (OpCode)f.GetValue(null)!).ToDictionary(o => o.Value);
 
     /// <summary>The types whose members or tokens a method body names.</summary>
-    private static IEnumerable<Type> BodyReferences(MethodBase method)
+    internal static IEnumerable<Type> BodyReferences(MethodBase method)
     {
         var il = method.GetMethodBody()?.GetILAsByteArray();
         if (il is null) yield break;
