@@ -56,6 +56,8 @@ internal static class ServerHost
         app.UseStatusCodePages();
         if (corsOrigins.Length > 0) app.UseCors();
         app.UseRateLimiter();
+        // The UI's form posts bind [FromForm]: this middleware validates their antiforgery token before they run.
+        app.UseAntiforgery();
         app.MapStrata();
         app.MapStrataHealth();
         app.MapStrataUi();
