@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Strata.Ui.Assets;
 using Strata.Ui.Namespaces;
+using Strata.Ui.Settings;
 
 namespace Strata;
 
@@ -18,6 +19,7 @@ public static class StrataUiEndpointRouteBuilderExtensions
         var ui = endpoints.MapGroup("");
         ui.WithMetadata(new Microsoft.AspNetCore.Routing.ExcludeFromDescriptionAttribute());
         NamespaceEndpoints.Map(ui);
+        NamespacePageEndpoints.Map(ui);
         return endpoints;
     }
 }
