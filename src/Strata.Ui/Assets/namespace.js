@@ -28,7 +28,7 @@
     if (document.activeElement === field) return true;
     const orig = document.getElementById("orig-" + key);
     if (!orig) return false;
-    if (field.type === "checkbox") return String(field.checked) !== orig.value;
+    if (field.type === "checkbox") return String(field.checked) !== (orig.value || "false");
     if (field.type === "password") return field.value !== "";
     return field.value !== orig.value;
   }

@@ -64,6 +64,8 @@ internal static class FormValues
     /// <summary>Whether a field's text says something other than the text it was rendered with (by value, for JSON).</summary>
     public static bool Differs(RegisteredSetting? definition, string submitted, string original)
     {
+        // A switch is off when the setting has no value: leaving it off is no change.
+        if (Kind(definition) == SettingType.Bool && original.Length == 0) original = "false";
         if (string.Equals(submitted, original, StringComparison.Ordinal)) return false;
         if (Kind(definition) is SettingType.String or SettingType.Enum or SettingType.Duration) return true;
         return !(TryJson(submitted, out var a) && TryJson(original, out var b)

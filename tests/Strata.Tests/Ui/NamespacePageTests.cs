@@ -42,6 +42,9 @@ public sealed class NamespacePageTests : IAsyncLifetime
                 default: false
                 group: Look
                 scopes: [global, user, project]
+              beta:
+                type: bool
+                group: Look
               theme:
                 type: enum
                 allowed: [light, dark]
@@ -144,6 +147,7 @@ public sealed class NamespacePageTests : IAsyncLifetime
     [Fact]
     public async Task Each_type_gets_its_own_control_with_a_label_and_its_help_linked()
     {
+        await PutAsync("extra", """{"beta":true}""");
         var html = await PageAsync("/ns/shop?view=advanced");
 
         Assert.Matches("<input type=\"number\" id=\"f-max_items\" name=\"v.max_items\" value=\"50\" step=\"1\" min=\"1\" max=\"500\"", html);
@@ -154,7 +158,11 @@ public sealed class NamespacePageTests : IAsyncLifetime
         Assert.Matches("<input type=\"text\" id=\"f-timeout\" name=\"v.timeout\" value=\"30s\"", html);
         Assert.Matches("<textarea id=\"f-rules\" name=\"v.rules\"[^>]*data-json=\"true\"", html);
         Assert.Matches("<input type=\"password\" id=\"f-api_key\" name=\"v.api_key\" value=\"\"", html);
-        foreach (var key in new[] { "max_items", "ratio", "dark_mode", "theme", "title", "timeout", "rules", "api_key" })
+        // A key without a definition is edited as JSON, in a group of its own.
+        Assert.Contains("<legend>Undefined keys</legend>", html);
+        var extra = Regex.Match(html, "<textarea id=\"f-extra\" name=\"v.extra\"[^>]*data-json=\"true\"[^>]*>(?<v>.*?)</textarea>", RegexOptions.Singleline);
+        Assert.Equal("{\n  \"beta\": true\n}", WebUtility.HtmlDecode(extra.Groups["v"].Value));
+        foreach (var key in new[] { "max_items", "ratio", "dark_mode", "theme", "title", "timeout", "rules", "api_key", "extra" })
             Assert.Contains($"<label for=\"f-{key}\">", html);
         Assert.Matches("id=\"f-max_items\"[^>]*aria-describedby=\"h-max_items c-max_items\"", html);
         Assert.Contains("<p class=\"help\" id=\"h-max_items\">Items a cart may hold</p>", html);
@@ -245,8 +253,9 @@ public sealed class NamespacePageTests : IAsyncLifetime
         var latest = history.GetProperty("history")[0];
         Assert.Equal(("spring sale", 2), (latest.GetProperty("comment").GetString(), latest.GetProperty("revision").GetInt32()));
         Assert.Equal("Sale", (await ReadAsync("title")).GetProperty("value").GetString());
-        // Untouched fields were not written: the theme is still at its first version.
+        // Untouched fields were not written: the theme is still at its first version, a switch without a value has none.
         Assert.Equal(1, (await ReadAsync("theme")).GetProperty("version").GetInt32());
+        Assert.Equal(HttpStatusCode.NotFound, (await _server.Http.GetAsync("api/v1/settings/shop/beta")).StatusCode);
 
         var page = await PageAsync(saved.Headers.Location.OriginalString);
         Assert.Contains("Saved as revision 2.", page);
