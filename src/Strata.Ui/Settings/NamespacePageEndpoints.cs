@@ -48,7 +48,7 @@ internal static class NamespacePageEndpoints
         var chain = ScopeChain.TryParse(form.Chain, out _)!;
         var plan = Plan(engine, ns, chain.Target, form);
         if (plan.Changes.Count > 0) plan.Add(patch.Validate(AccessControl.Caller(http), plan.Changes, form.Comment), ns);
-        var conflicts = await ConflictsAsync(engine, ns, plan.Changes, http.RequestAborted).ConfigureAwait(false);
+        var conflicts = await ConflictsAsync(engine, ns, plan.Changes.Concat(Undecided(ns, chain.Target, form)), http.RequestAborted).ConfigureAwait(false);
         var watching = consumers.List().Where(c => c.Namespaces.Contains(ns, Names.Comparer))
             .Select(c => new PreviewConsumer(c.Application, c.Instance, c.Host, c.AppliedRevision)).ToList();
         var preview = new SettingsPreview([.. plan.Changes.Select(c => Describe(engine, ns, chain, c))], watching);
@@ -66,7 +66,10 @@ internal static class NamespacePageEndpoints
         var caller = AccessControl.Caller(http);
         var plan = Plan(engine, ns, chain.Target, form);
         if (plan.HasErrors || plan.Changes.Count == 0)
-            return await RefusedAsync(engine, http, ns, chain, form, plan, [], plan.HasErrors ? null : NothingToSave).ConfigureAwait(false);
+        {
+            var undecided = await ConflictsAsync(engine, ns, Undecided(ns, chain.Target, form), http.RequestAborted).ConfigureAwait(false);
+            return await RefusedAsync(engine, http, ns, chain, form, plan, undecided, plan.HasErrors ? null : NothingToSave).ConfigureAwait(false);
+        }
         try
         {
             var result = await patch.RunAsync(caller, plan.Changes, form.Comment).ConfigureAwait(false);
@@ -180,6 +183,13 @@ internal static class NamespacePageEndpoints
         }
         return plan;
     }
+
+    /// <summary>
+    /// Keys of a lost race the user has not chosen for yet, as changes expecting a version they cannot have: they stay
+    /// shown as conflicts, with the newer value, until a choice is made.
+    /// </summary>
+    private static IEnumerable<Change> Undecided(string ns, string target, SubmittedForm form) =>
+        form.Conflicted.Where(k => !form.Choices.ContainsKey(k)).Select(k => new Change(ns, k, target, null, -1));
 
     /// <summary>Keys whose override at the target scope moved past the version the form was rendered with.</summary>
     private static async Task<Dictionary<string, SettingConflict>> ConflictsAsync(SettingsEngine engine, string ns, IEnumerable<Change> changes, CancellationToken ct)

@@ -285,7 +285,11 @@ public sealed class NamespacePageTests : IAsyncLifetime
         // Without a choice nothing is saved; then mine for max_items, theirs for title.
         var again = HtmlForm.Find(html, "settings-form");
         using var undecided = await again.PostAsync(_browser, "/ns/shop/save");
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, undecided.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, undecided.StatusCode);
+        var still = Section(await undecided.Content.ReadAsStringAsync(), "max_items");
+        Assert.Contains("choose to keep your value or take theirs", still);
+        Assert.Contains("name=\"choice.max_items\" value=\"mine\"", still);
+        Assert.Equal(revision, await _server.RevisionAsync());
         using var decided = await again.Add("choice.max_items", "mine").Add("choice.title", "theirs").PostAsync(_browser, "/ns/shop/save");
         Assert.Equal(HttpStatusCode.SeeOther, decided.StatusCode);
         Assert.Equal((70, 3), ((await ReadAsync("max_items")).GetProperty("value").GetInt32(), (await ReadAsync("max_items")).GetProperty("version").GetInt32()));
