@@ -60,6 +60,13 @@
     if (node) node.textContent = value;
   }
 
+  // Most specific first, global last: an override at a scope shadows those after it.
+  const chain = (form.dataset.chain || "global").split(",").map((s) => s.toLowerCase());
+  function rank(scope) {
+    const at = scope ? chain.indexOf(scope.toLowerCase()) : -1;
+    return at < 0 ? chain.length : at;
+  }
+
   function apply(event) {
     const target = form.dataset.target;
     for (const change of event.changes || []) {
@@ -67,13 +74,16 @@
       const setting = form.querySelector('[data-key="' + CSS.escape(change.key) + '"]');
       if (!setting) continue;
       const key = setting.dataset.key;
+      const override = !change.removed && change.source === "override";
+      // An override written at a broader scope than the one that wins here changes nothing this chain sees.
+      if (override && rank(change.scope) > rank(setting.dataset.winner)) continue;
       const masked = change.masked || setting.dataset.sensitive === "true";
       const shown = change.removed ? "(none)" : masked ? "********" : text(change.value);
       set(setting, "value", shown);
       set(setting, "source", change.removed ? "no value" : sourceText(change));
-      if (change.source === "override") set(setting, "version", String(change.version));
-      set(setting, "changed", time(event.at) + " by " + event.actor);
-      setting.dataset.version = String(change.version);
+      set(setting, "version", override ? String(change.version) : "no override");
+      set(setting, "changed", override ? time(event.at) + " by " + event.actor : "never");
+      setting.dataset.winner = override ? change.scope : "";
 
       const field = document.getElementById("f-" + key);
       const orig = document.getElementById("orig-" + key);
