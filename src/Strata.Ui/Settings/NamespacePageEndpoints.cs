@@ -249,6 +249,10 @@ internal static class NamespacePageEndpoints
                 var slash = error.Field.IndexOf('/', StringComparison.Ordinal);
                 if (error.Field == "comment") CommentErrors.Add(error.Message);
                 else if (slash > 0 && Names.Comparer.Equals(error.Field[..slash], ns)) FieldError(error.Field[(slash + 1)..], error.Message);
+                // A scope the definition does not allow names its key only in the message: 'ns/key' cannot be set for scope …
+                else if (error.Field == "scope" && error.Message.StartsWith($"'{ns}/", StringComparison.OrdinalIgnoreCase)
+                    && error.Message.IndexOf('\'', ns.Length + 2) is var end and > 0)
+                    FieldError(error.Message[(ns.Length + 2)..end], error.Message);
                 else General.Add(error.Message);
             }
         }

@@ -26,7 +26,7 @@ internal sealed record NamespacePageModel(
     public SettingsPreview? Preview { get; init; }
 
     /// <summary>The chain as the scope field and links spell it: most specific first, <c>global</c> left out (empty for global only).</summary>
-    public string ChainQuery => Chain == "global" ? "" : Chain;
+    public string ChainQuery => string.Join(',', ChainScopes.Where(s => s != Naming.Scope.Global));
 
     public bool HasErrors => GeneralErrors.Count > 0 || CommentErrors.Count > 0 || Groups.Any(g => g.Settings.Any(s => s.Errors.Count > 0));
     public bool HasConflicts => Groups.Any(g => g.Settings.Any(s => s.Conflict is not null));

@@ -303,9 +303,16 @@ public sealed class NamespacePageTests : IAsyncLifetime
         await PutAsync("max_items", "300", scope: "user:alice");
         var page = await PageAsync("/ns/shop?scope=user:alice");
         Assert.Contains("id=\"target-scope\">user:alice<", page);
+        Assert.Contains("name=\"scope\" list=\"scope-options\" value=\"user:alice\"", page);
+        Assert.Contains("data-watch=\"/api/v1/watch?ns=shop&amp;scope=user%3Aalice\"", page);
         Assert.Equal("override at scope user:alice", Role(Section(page, "max_items"), "source"));
-        // The theme may only be set globally: read-only here.
+        // The theme may only be set globally: read-only here, and refused by its field if posted all the same.
         Assert.Matches("<select id=\"f-theme\"[^>]*disabled", page);
+        using (var forced = await HtmlForm.Find(page, "settings-form").Set("v.theme", "light").Set("orig.theme", "dark").PostAsync(_browser))
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, forced.StatusCode);
+            Assert.Contains("cannot be set for scope", Section(await forced.Content.ReadAsStringAsync(), "theme"));
+        }
 
         var form = HtmlForm.Find(page, "settings-form").Add("reset", "max_items");
         using var saved = await form.PostAsync(_browser, "/ns/shop/save");
