@@ -31,7 +31,7 @@ internal static class NamespacePageBuilder
             foreach (var state in index.All.Where(s => s.HasLiveValue && defined?.Settings.ContainsKey(s.Key) != true).OrderBy(s => s.Key, Names.Comparer))
                 keys.Add((state.Key, null));
 
-        var groups = new List<(string Name, List<SettingRow> Rows)>();
+        var visible = new List<(string Key, RegisteredSetting? Definition, ResolvedSetting? Resolved)>();
         var advancedCount = 0;
         foreach (var (key, definition) in keys)
         {
@@ -40,7 +40,16 @@ internal static class NamespacePageBuilder
                 advancedCount++;
                 if (!advanced) continue;
             }
-            var row = await RowAsync(engine, snapshot, ns, key, definition, chain, canWrite, form, ct).ConfigureAwait(false);
+            visible.Add((key, definition, engine.Get(snapshot, ns, key, chain)));
+        }
+        var lasts = await LastChangesAsync(engine, ns, [.. visible.Where(v => v.Resolved?.Stored is not null).Select(v => (v.Key, v.Resolved!.Stored!.Scope))], ct)
+            .ConfigureAwait(false);
+
+        var groups = new List<(string Name, List<SettingRow> Rows)>();
+        foreach (var (key, definition, resolved) in visible)
+        {
+            var last = resolved?.Stored is { } stored ? lasts.GetValueOrDefault((key, stored.Scope)) : null;
+            var row = Row(snapshot, ns, key, definition, resolved, last, chain, canWrite, form);
             if (adjust is not null) row = adjust(row);
             var name = definition is null ? UndefinedGroup : definition.Definition.Group ?? DefaultGroup;
             var group = groups.FirstOrDefault(g => g.Name == name);
@@ -63,12 +72,27 @@ internal static class NamespacePageBuilder
         return records.Count == 0 ? null : new LastChange(records[0].At, records[0].Actor, records[0].Comment);
     }
 
-    private static async Task<SettingRow> RowAsync(SettingsEngine engine, Snapshot snapshot, string ns, string key, RegisteredSetting? definition,
-        ScopeChain chain, bool canWrite, SubmittedForm? form, CancellationToken ct)
+    /// <summary>
+    /// The latest write of each override: one read of the namespace's recent history finds most of them, and an
+    /// override last written long ago is looked up on its own.
+    /// </summary>
+    private static async Task<Dictionary<(string, string), LastChange>> LastChangesAsync(SettingsEngine engine, string ns,
+        List<(string Key, string Scope)> overrides, CancellationToken ct)
     {
-        var resolved = engine.Get(snapshot, ns, key, chain);
+        var found = new Dictionary<(string, string), LastChange>(NameTuples.Pair);
+        if (overrides.Count == 0) return found;
+        var recent = await engine.HistoryAsync(new HistoryQuery(ns, Limit: Math.Min(overrides.Count * 4, 10_000)), ct).ConfigureAwait(false);
+        foreach (var record in recent) found.TryAdd((record.Key, record.Scope), new LastChange(record.At, record.Actor, record.Comment));
+        foreach (var (key, scope) in overrides)
+            if (!found.ContainsKey((key, scope)) && await LastChangeAsync(engine, ns, key, scope, ct).ConfigureAwait(false) is { } last)
+                found[(key, scope)] = last;
+        return found;
+    }
+
+    private static SettingRow Row(Snapshot snapshot, string ns, string key, RegisteredSetting? definition, ResolvedSetting? resolved,
+        LastChange? last, ScopeChain chain, bool canWrite, SubmittedForm? form)
+    {
         var atTarget = snapshot.Find(ns, key)?.At(chain.Target);
-        var last = resolved?.Stored is { } stored ? await LastChangeAsync(engine, ns, key, stored.Scope, ct).ConfigureAwait(false) : null;
         // A secret's field starts empty: left empty, it keeps the stored value.
         var text = definition?.Sensitive == true ? "" : FormValues.Text(definition, resolved?.Value);
         string? notEditable = !canWrite ? "You may read this namespace but not change it."
