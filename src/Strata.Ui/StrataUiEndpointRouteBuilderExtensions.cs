@@ -11,6 +11,7 @@ using Strata.Ui.Rendering;
 using Strata.Ui.Sessions;
 using Strata.Ui.Shared;
 using Strata.Ui.SignIn;
+using Strata.Ui.Settings;
 
 namespace Strata;
 
@@ -35,6 +36,7 @@ public static class StrataUiEndpointRouteBuilderExtensions
         HistoryPageEndpoints.Map(ui);
         AuditLogEndpoints.Map(ui);
         ConsumerEndpoints.Map(ui);
+        NamespacePageEndpoints.Map(ui);
         return endpoints;
     }
 

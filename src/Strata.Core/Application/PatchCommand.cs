@@ -11,4 +11,8 @@ internal sealed class PatchCommand(SettingsEngine engine, CommandAudit audit)
         await audit.DemandWritableAsync(caller, changes).ConfigureAwait(false);
         return await engine.CommitAsync(caller.Changes(changes, comment)).ConfigureAwait(false);
     }
+
+    /// <summary>The errors <see cref="RunAsync"/> would refuse the set for, by the same rules and messages; nothing is committed or audited.</summary>
+    public IReadOnlyList<Validation.ValidationError> Validate(Caller caller, IReadOnlyList<Change> changes, string? comment = null) =>
+        engine.Validate(caller.Changes(changes, comment));
 }

@@ -121,8 +121,21 @@ internal sealed class SettingsEngine : IAsyncDisposable
     /// <summary>Validates every change, then commits them as one revision. Throws <see cref="SettingsValidationException"/>.</summary>
     public Task<CommitResult> CommitAsync(ChangeSet set)
     {
+        var errors = Check(set, out var changes);
+        if (errors.Count > 0) throw new SettingsValidationException(errors);
+        return Pipeline.SubmitAsync(set with { Changes = changes });
+    }
+
+    /// <summary>
+    /// What <see cref="CommitAsync"/> would refuse <paramref name="set"/> for, without committing it: for previews.
+    /// Versions are not checked; the commit checks them against the state it commits on.
+    /// </summary>
+    public IReadOnlyList<ValidationError> Validate(ChangeSet set) => Check(set, out _);
+
+    private List<ValidationError> Check(ChangeSet set, out List<Change> changes)
+    {
         var errors = new List<ValidationError>();
-        var changes = new List<Change>(set.Changes.Count);
+        changes = new List<Change>(set.Changes.Count);
         // Most sets hold one change: no duplicate to look for.
         var seen = set.Changes.Count > 1 ? new HashSet<(string, string, string)>(NameTuples.Triple) : null;
         foreach (var change in set.Changes)
@@ -137,8 +150,7 @@ internal sealed class SettingsEngine : IAsyncDisposable
             errors.Add(new("comment", "maxLength", $"The comment is {set.Comment.Length} characters long; the limit is {ChangeSetLimits.MaxCommentLength}."));
         if (set.Changes.Count > ChangeSetLimits.MaxChanges)
             errors.Add(new("changes", "maxItems", $"At most {ChangeSetLimits.MaxChanges} changes can be committed together."));
-        if (errors.Count > 0) throw new SettingsValidationException(errors);
-        return Pipeline.SubmitAsync(set with { Changes = changes });
+        return errors;
     }
 
     public Task<CommitResult> ReloadAsync(string actor) => Pipeline.ReloadAsync(actor);

@@ -102,6 +102,23 @@ public sealed class CommandTests : IAsyncDisposable
         Assert.Equal(1, Engine.Current.Revision);
     }
 
+    [Fact]
+    public async Task Validating_a_patch_answers_the_errors_its_commit_would_refuse_with_and_commits_nothing()
+    {
+        await Engine.StartAsync();
+        var patch = _services.GetRequiredService<PatchCommand>();
+        List<Change> changes = [Set("billing", "api_key", 42), Set("svc", "port", 1), new("svc", "bad key", "global", JsonSerializer.SerializeToElement(1))];
+
+        var errors = patch.Validate(Caller("config.write:*"), changes, new string('c', ChangeSetLimits.MaxCommentLength + 1));
+        var refused = await Assert.ThrowsAsync<SettingsValidationException>(() =>
+            patch.RunAsync(Caller("config.write:*"), changes, new string('c', ChangeSetLimits.MaxCommentLength + 1)));
+
+        Assert.Equal(refused.Errors, errors);
+        Assert.Equal(["billing/api_key", "svc/bad key", "comment"], errors.Select(e => e.Field));
+        Assert.Empty(patch.Validate(Caller("config.write:*"), [Set("svc", "port", 1)]));
+        Assert.Equal(0, Engine.Current.Revision);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
