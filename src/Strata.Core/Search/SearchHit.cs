@@ -7,7 +7,8 @@ internal readonly record struct SearchHit(SearchEntry Entry, int Score, SearchTi
     public static int Compare(in SearchHit a, in SearchHit b)
     {
         var order = a.Score.CompareTo(b.Score);
-        if (order == 0) order = a.Best.CompareTo(b.Best);
+        // As ints: an enum's CompareTo takes an object, and would box both on every comparison.
+        if (order == 0) order = ((int)a.Best).CompareTo((int)b.Best);
         if (order == 0) order = a.Entry.Key.Length.CompareTo(b.Entry.Key.Length);
         if (order == 0) order = StringComparer.OrdinalIgnoreCase.Compare(a.Entry.Namespace, b.Entry.Namespace);
         if (order == 0) order = StringComparer.OrdinalIgnoreCase.Compare(a.Entry.Key, b.Entry.Key);
