@@ -8,6 +8,7 @@ using Strata.Audit;
 using Strata.ConfigStore;
 using Strata.Health;
 using Strata.Http;
+using Strata.Search;
 using Strata.Security;
 using Strata.Transfer;
 using Strata.Watch;
@@ -41,6 +42,7 @@ public static class StrataEndpointRouteBuilderExtensions
         api.MapUsers();
         api.MapSessions();
         api.MapAudit();
+        api.MapSearch();
         var configStore = endpoints.MapConfigStore().WithGroupName(StrataServiceCollectionExtensions.OpenApiDocumentName);
         if (limited) configStore.RequireRateLimiting(RequestLimits.Policy);
         configStore.AddEndpointFilter(headers).AddEndpointFilter(problems);

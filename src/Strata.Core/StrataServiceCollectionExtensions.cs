@@ -37,6 +37,7 @@ public static class StrataServiceCollectionExtensions
         // The host's clock if it has one (a test's fake clock, say) is kept: the engine only adds the system clock when none is there.
         services.AddStrataEngine();
         services.AddStrataApplication();
+        services.AddSingleton<Search.SettingsSearch>();
         services.AddHostedService<StrataHostedService>();
         var limits = new StrataRateLimitOptions();
         services.AddSingleton(limits);

@@ -30,4 +30,41 @@ public sealed class KeyIndexTests
         Assert.Equal("-50", index.Find("k50")!.At("global")!.Json);
         Assert.Equal("799", index.Find("k799")!.At("global")!.Json);
     }
+
+    [Fact]
+    public void ChangedSince_names_the_keys_changed_since_an_earlier_index_of_the_same_line()
+    {
+        var earlier = KeyIndex.From(Enumerable.Range(0, 800).Select(i => State($"k{i}", i, 1)));
+        var later = earlier.With([State("k1", 10, 2)]).With([State("new", 11, 3)]);
+
+        Assert.Equal(["k1", "new"], later.ChangedSince(earlier)!.Select(s => s.Key).Order());
+        Assert.Empty(earlier.ChangedSince(earlier)!);
+        Assert.Null(later.ChangedSince(KeyIndex.From([State("k1", 10, 2)])));
+    }
+
+    [Fact]
+    public void ChangedSince_gives_no_answer_for_two_namespaces_started_from_empty()
+    {
+        var a = KeyIndex.Empty.With([State("x", 1, 1)]);
+        var b = KeyIndex.Empty.With([State("y", 2, 2)]);
+
+        Assert.Null(b.ChangedSince(a));
+        Assert.NotNull(a.With([State("x", 3, 3)]).ChangedSince(a));
+    }
+
+    [Fact]
+    public async Task ChangedSince_gives_no_answer_across_a_merge_that_took_changes_into_the_base()
+    {
+        var start = KeyIndex.From(Enumerable.Range(0, 800).Select(i => State($"k{i}", i, 1)));
+        var index = start;
+        var revision = 1L;
+        for (var i = 0; i < 101; i++) index = index.With([State($"k{i}", -i, ++revision)]);
+        var mergeStart = index;
+        await Assert.IsAssignableFrom<Task>(index.PendingMerge);
+        index = index.With([State("k700", 7000, ++revision)]);
+
+        Assert.Null(index.PendingMerge);
+        Assert.Null(index.ChangedSince(start));
+        Assert.Equal(["k700"], index.ChangedSince(mergeStart)!.Select(s => s.Key));
+    }
 }

@@ -34,6 +34,8 @@ internal static class ApiParameters
     public const string WatchSince = "since";
     public const string Wait = "wait";
     public const string Index = "index";
+    public const string SearchText = "q";
+    public const string SearchLimit = "searchLimit";
 
     /// <summary>The read query every resolved read takes.</summary>
     public static readonly string[] Read = [ScopeChain, Explain, Reveal, AsOf, At];
@@ -80,6 +82,10 @@ internal static class ApiParameters
         WatchSince => Q(WatchSince, "Replay the events after this revision first (Last-Event-ID does the same and wins).", ApiSchemas.Int("A revision.")),
         Wait => Q(Wait, "Long-poll: with index, wait up to this long (e.g. 30s, 5m; at most 10m) for the namespace to pass index.", ApiSchemas.Str("A duration.")),
         Index => Q(Index, "Long-poll: the Strata-Index of the previous answer.", ApiSchemas.Int("A namespace index.")),
+        SearchText => Q(SearchText, "The words to look for (all must match, in any case) in keys, namespaces, groups, descriptions and values; "
+            + "sensitive values are never searched. At most 200 characters and 10 different words.",
+            new() { Type = JsonSchemaType.String, MinLength = 1, MaxLength = Search.SearchQuery.MaxLength }, required: true),
+        SearchLimit => Q("limit", "How many results to return, best first.", SearchPage()),
         _ => throw new ArgumentException($"No query parameter '{name}' is documented.", nameof(name)),
     };
 
@@ -124,6 +130,15 @@ internal static class ApiParameters
         var schema = ApiSchemas.Int("Records per page.", minimum: 1);
         schema.Maximum = "1000";
         schema.Default = JsonValue.Create(100);
+        schema.Format = "int32";
+        return schema;
+    }
+
+    private static OpenApiSchema SearchPage()
+    {
+        var schema = ApiSchemas.Int("Results.", minimum: 1);
+        schema.Maximum = Search.SearchQuery.MaxLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        schema.Default = JsonValue.Create(Search.SearchQuery.DefaultLimit);
         schema.Format = "int32";
         return schema;
     }

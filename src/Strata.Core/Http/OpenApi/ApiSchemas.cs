@@ -298,6 +298,24 @@ internal static class ApiSchemas
         yield return ("KeyRotation", Obj("A started rotation.", ["active", "rotation"],
             ("active", Str("The new active data key.")),
             ("rotation", Enum("The rotation's state.", "running"))));
+        yield return ("SearchResults", Obj("The settings a search found, best first, among those the caller may read.", ["query", "revision", "total", "limit", "results"],
+            ("query", Str("The query, trimmed.")),
+            ("revision", Int("The revision searched.")),
+            ("total", Int("How many settings match; results holds the first limit of them.")),
+            ("limit", Int("The most results returned.", minimum: 1)),
+            ("results", Array(R("SearchResult")))));
+        yield return ("SearchResult", Obj("A setting found: exact key, then key prefix, key, namespace/group/description, then value matches.",
+            ["namespace", "key", "matched"],
+            ("namespace", Name("The namespace.")),
+            ("key", Name("The key.")),
+            ("group", Str("The defined group.")),
+            ("description", Str("The defined description, cut to about 160 characters.")),
+            ("value", Any("The value a global read gets (\"********\" when sensitive); absent when there is none.")),
+            ("masked", Masked()),
+            ("source", Enum("The layer the value came from.", layers)),
+            ("type", Enum("The defined type.", types)),
+            ("sensitive", Bool("Defined as a secret: its value is never searched.")),
+            ("matched", Array(Enum("A field.", "key", "namespace", "group", "description", "value"), "The fields a word of the query matched.", minItems: 1))));
         yield return ("AuditPage", Obj("Audit events, newest first.", ["audit"],
             ("audit", Array(R("AuditEvent"))),
             ("nextBefore", Int("Pass as before= for the next (older) page; absent on the last page."))));
