@@ -8,6 +8,7 @@ using Strata.Ui.Consumers;
 using Strata.Ui.History;
 using Strata.Ui.Namespaces;
 using Strata.Ui.Rendering;
+using Strata.Ui.Search;
 using Strata.Ui.Sessions;
 using Strata.Ui.Shared;
 using Strata.Ui.SignIn;
@@ -37,6 +38,7 @@ public static class StrataUiEndpointRouteBuilderExtensions
         AuditLogEndpoints.Map(ui);
         ConsumerEndpoints.Map(ui);
         NamespacePageEndpoints.Map(ui);
+        SearchPageEndpoints.Map(ui);
         return endpoints;
     }
 
