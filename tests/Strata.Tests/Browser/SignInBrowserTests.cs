@@ -123,4 +123,19 @@ public sealed partial class SignInBrowserTests(BrowserFixture browser)
 
     [GeneratedRegex(@"/sign-in\?returnUrl=%2Fns%2Fcheckout$")]
     private static partial Regex ReturnToCheckout();
+
+    [Fact]
+    public async Task A_session_survives_a_server_restart_and_the_page_opens_signed_in()
+    {
+        using var data = new TempDirectory();
+        var first = await TestServer.StartAsync(o => o.EnvironmentVariables!["STRATA_ADMIN_TOKEN"] = AdminToken, anonymousGrants: [], dir: data);
+        await using var tab = await browser.SignedInAsync(first, AdminToken);
+        await first.DisposeAsync();
+
+        // Same data folder, a new process's state and a new port; cookies belong to the host, not the port.
+        await using var second = await TestServer.StartAsync(o => o.EnvironmentVariables!["STRATA_ADMIN_TOKEN"] = AdminToken, anonymousGrants: [], dir: data);
+        Assert.True((await tab.Page.GotoAsync(new Uri(second.Address, "/").ToString()))?.Ok);
+        await Assertions.Expect(tab.Page.Locator("#signed-in-as")).ToHaveTextAsync("admin");
+        Assert.DoesNotContain("/sign-in", tab.Page.Url, StringComparison.Ordinal);
+    }
 }
