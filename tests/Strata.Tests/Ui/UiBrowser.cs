@@ -22,6 +22,34 @@ internal sealed partial class UiBrowser : IDisposable
         if (token is not null) _http.DefaultRequestHeaders.Authorization = new("Bearer", token);
     }
 
+    public CookieContainer Cookies => _cookies;
+
+    /// <summary>The body of the last response <see cref="OpenAsync"/> or <see cref="SubmitAsync"/> got.</summary>
+    public string? LastPage { get; private set; }
+
+    /// <summary>Gets a page and keeps it (for <see cref="SubmitAsync"/>); the response, for its status and headers.</summary>
+    public async Task<HttpResponseMessage> OpenAsync(string path)
+    {
+        var response = await _http.GetAsync(path);
+        LastPage = await response.Content.ReadAsStringAsync();
+        return response;
+    }
+
+    /// <summary>Posts <paramref name="fields"/> with the antiforgery token of the last page opened, unless <paramref name="withToken"/> is false.</summary>
+    public async Task<HttpResponseMessage> SubmitAsync(string path, IEnumerable<KeyValuePair<string, string>> fields, bool withToken = true)
+    {
+        var form = fields.ToList();
+        if (withToken)
+        {
+            var token = HiddenPattern().Matches(LastPage ?? "").FirstOrDefault(m => m.Groups["name"].Value.StartsWith("__RequestVerificationToken", StringComparison.Ordinal))
+                ?? throw new InvalidOperationException("The last page had no antiforgery field.");
+            form.Add(new(token.Groups["name"].Value, WebUtility.HtmlDecode(token.Groups["value"].Value)));
+        }
+        var response = await _http.PostAsync(path, new FormUrlEncodedContent(form));
+        LastPage = await response.Content.ReadAsStringAsync();
+        return response;
+    }
+
     public async Task<(HttpStatusCode Status, string Html)> GetAsync(string path)
     {
         using var response = await _http.GetAsync(path);
