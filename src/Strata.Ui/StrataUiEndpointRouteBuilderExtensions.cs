@@ -30,6 +30,9 @@ public static class StrataUiEndpointRouteBuilderExtensions
         ui.WithMetadata(new Microsoft.AspNetCore.Routing.ExcludeFromDescriptionAttribute(), new BrowserPage(Forbidden));
         // Antiforgery is checked by AntiforgeryCheck, not by the middleware a host would otherwise have to add.
         ui.DisableAntiforgery();
+        // Outermost first: problems become pages, the engine's exceptions become problems, then the form token check.
+        ui.AddEndpointFilter(new ProblemPages());
+        ui.AddEndpointFilter(new Strata.Http.StrataExceptionFilter());
         ui.AddEndpointFilter(new AntiforgeryCheck());
         SignInEndpoints.Map(ui);
         SessionPageEndpoints.Map(ui);

@@ -67,4 +67,20 @@ public sealed class UiShellTests
                 Assert.True(property.IsDefined(typeof(Microsoft.AspNetCore.Components.ParameterAttribute)),
                     $"{component.Name}.{property.Name} is public without being a component parameter.");
     }
+
+    [Theory]
+    [InlineData("/ns/no_such_namespace", 404)]
+    [InlineData("/ns/bad%20name", 400)]
+    [InlineData("/ns/checkout/max_items/rollback?version=999", 404)]
+    [InlineData("/ns/checkout/max_items/history?from=1&to=999", 400)]
+    public async Task Bad_addresses_get_a_page_with_the_reason_never_json_nor_a_server_error(string path, int status)
+    {
+        await using var server = await TestServer.StartAsync();
+        (await server.Http.PutAsJsonAsync("/api/v1/settings/checkout/max_items", new { value = 5 })).EnsureSuccessStatusCode();
+        using var page = await server.CreateUncheckedClient().GetAsync(path);
+
+        Assert.Equal(status, (int)page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("role=\"alert\"", await page.Content.ReadAsStringAsync());
+    }
 }
