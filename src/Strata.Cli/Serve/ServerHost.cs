@@ -13,9 +13,11 @@ internal static class ServerHost
 {
     public const string DefaultUrl = "http://localhost:5380";
 
-    public static WebApplication Build(ServeSettings settings, string[] hostArgs, Action<StrataOptions>? configure = null)
+    // clock: the host's clock; tests pass one they move (session expiry), the server keeps the system's.
+    public static WebApplication Build(ServeSettings settings, string[] hostArgs, Action<StrataOptions>? configure = null, TimeProvider? clock = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArgs });
+        if (clock is not null) builder.Services.AddSingleton(clock);
         var urls = settings.Urls ?? builder.Configuration["urls"];
         urls = string.IsNullOrWhiteSpace(urls) ? DefaultUrl : urls;
         ListenAddresses.Check(urls);

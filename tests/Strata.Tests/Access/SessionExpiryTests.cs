@@ -19,13 +19,6 @@ public sealed class SessionExpiryTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
-    {
-        private long _now = start.ToUnixTimeMilliseconds();
-        public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeMilliseconds(Interlocked.Read(ref _now));
-        public void Advance(TimeSpan by) => Interlocked.Add(ref _now, (long)by.TotalMilliseconds);
-    }
-
     private async Task<(WebApplication App, HttpClient Admin, Uri Address)> StartAsync()
     {
         var builder = WebApplication.CreateBuilder();

@@ -138,4 +138,22 @@ public sealed partial class SignInBrowserTests(BrowserFixture browser)
         await Assertions.Expect(tab.Page.Locator("#signed-in-as")).ToHaveTextAsync("admin");
         Assert.DoesNotContain("/sign-in", tab.Page.Url, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_expired_session_sends_the_page_back_to_sign_in()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.EnvironmentVariables!["STRATA_ADMIN_TOKEN"] = AdminToken;
+            o.Ui.SessionIdleTimeout = TimeSpan.FromMinutes(30);
+        }, anonymousGrants: [], clock: clock);
+        await using var tab = await browser.SignedInAsync(server, AdminToken);
+        Assert.True((await tab.Page.GotoAsync("/"))?.Ok);
+
+        clock.Advance(TimeSpan.FromMinutes(31));
+        await tab.Page.GotoAsync("/");
+        await Assertions.Expect(tab.Page).ToHaveURLAsync(new Regex("/sign-in\\?returnUrl="));
+        await Assertions.Expect(tab.Page.Locator("#token")).ToBeVisibleAsync();
+    }
 }

@@ -41,7 +41,7 @@ public sealed class TestServer : IAsyncDisposable
     public string DataDirectory => _dir.Path;
 
     public static async Task<TestServer> StartAsync(Action<StrataOptions>? configure = null, string? definitionsFile = null,
-        TempDirectory? dir = null, string[]? hostArgs = null, string? masterKey = null, string[]? anonymousGrants = null)
+        TempDirectory? dir = null, string[]? hostArgs = null, string? masterKey = null, string[]? anonymousGrants = null, TimeProvider? clock = null)
     {
         var owns = dir is null;
         dir ??= new TempDirectory();
@@ -52,7 +52,7 @@ public sealed class TestServer : IAsyncDisposable
             o.AnonymousGrants = anonymousGrants ?? ["admin:*"];
             if (masterKey is not null) o.EnvironmentVariables[Strata.Security.MasterKey.Variable] = masterKey;
             configure?.Invoke(o);
-        });
+        }, clock);
         await app.StartAsync();
         var address = new Uri(ServerHost.Addresses(app).Single());
         var server = new TestServer(app, dir, owns, address);
