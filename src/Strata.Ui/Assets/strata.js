@@ -1,2 +1,0 @@
-// Strata's page script: progressive enhancement only; every page works without it.
-"use strict";
