@@ -50,7 +50,7 @@ internal sealed partial class SessionService : IAsyncDisposable
     {
         await _engine.ExclusiveAsync(() => _store.DeleteSessionsEndedBeforeAsync(Now - (long)KeepEnded.TotalMilliseconds, ct)).ConfigureAwait(false);
         foreach (var session in await _store.SessionsAsync(Now, ct).ConfigureAwait(false)) _sessions[session.Id] = new Entry(session);
-        _flusher = Task.Run(FlushLoopAsync);
+        _flusher = PeriodicFlush.Start(FlushInterval, _time, FlushAsync, _stopping.Token);
     }
 
     /// <summary>Opens a session for a user, or for the API token it was signed in with.</summary>
@@ -144,17 +144,6 @@ internal sealed partial class SessionService : IAsyncDisposable
         await _store.SaveSessionsAsync([session], ct).ConfigureAwait(false);
         return 1;
     });
-
-    private async Task FlushLoopAsync()
-    {
-        using var timer = new PeriodicTimer(FlushInterval, _time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
-                await FlushAsync(_stopping.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) { }
-    }
 
     private async Task FlushAsync(CancellationToken ct)
     {

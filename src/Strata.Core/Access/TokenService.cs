@@ -53,7 +53,7 @@ internal sealed partial class TokenService : IAsyncDisposable
         var tokens = await _store.TokensAsync(ct).ConfigureAwait(false);
         foreach (var token in tokens) Keep(token);
         if (tokens.Count == 0) await BootstrapAsync(dataDirectory, adminToken, ct).ConfigureAwait(false);
-        _flusher = Task.Run(FlushLoopAsync);
+        _flusher = PeriodicFlush.Start(FlushInterval, _time, FlushAsync, _stopping.Token);
     }
 
     /// <summary>
@@ -247,17 +247,6 @@ internal sealed partial class TokenService : IAsyncDisposable
         await _store.SaveTokensAsync(tokens, ct).ConfigureAwait(false);
         return tokens.Count;
     });
-
-    private async Task FlushLoopAsync()
-    {
-        using var timer = new PeriodicTimer(FlushInterval, _time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
-                await FlushAsync(_stopping.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) { }
-    }
 
     private async Task FlushAsync(CancellationToken ct)
     {
