@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Strata.Access;
 using Strata.Audit;
+using Strata.Cluster;
 using Strata.Registry;
 using Strata.Resolution;
 using Strata.Security;
@@ -20,6 +21,10 @@ internal static class EngineServices
     public static IServiceCollection AddStrataEngine(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        // A shared store registers its own before this; otherwise this instance is the whole cluster.
+        services.TryAddSingleton<SingleInstance>();
+        services.TryAddSingleton<IClusterLeases>(sp => sp.GetRequiredService<SingleInstance>());
+        services.TryAddSingleton<IClusterSignals>(sp => sp.GetRequiredService<SingleInstance>());
         services.AddSingleton(sp => new StrataEnvironment(Options(sp).EnvironmentVariables ?? Environment.GetEnvironmentVariables()));
         services.AddSingleton(sp => DefinitionRegistry.Build(Options(sp).Namespaces, Options(sp).Definitions, Options(sp).DefinitionsFile));
         services.AddSingleton(sp => new EnvironmentLayer(sp.GetRequiredService<DefinitionRegistry>(), Options(sp).EnvironmentPrefix,
