@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Strata.Access;
 using Strata.Configuration;
 using Strata.Application;
+using Strata.Cluster;
 using Strata.Engine;
 using Strata.Health;
 using Strata.Storage;
@@ -30,14 +31,13 @@ public static class StrataServiceCollectionExtensions
     {
         var options = services.AddOptions<StrataOptions>();
         if (configure is not null) options.Configure(configure);
-        services.AddSingleton(sp =>
-            new SqliteSettingsStore(Path.Combine(sp.GetRequiredService<IOptions<StrataOptions>>().Value.DataDirectory, "strata.db")));
-        services.AddSingleton<ISettingsStore>(sp => sp.GetRequiredService<SqliteSettingsStore>());
-        services.AddSingleton<IAccessStore>(sp => sp.GetRequiredService<SqliteSettingsStore>());
+        services.AddStrataStore(sp => new SqliteSettingsStore(
+            Path.Combine(sp.GetRequiredService<IOptions<StrataOptions>>().Value.DataDirectory, "strata.db"), sp.GetRequiredService<TimeProvider>()));
         // The host's clock if it has one (a test's fake clock, say) is kept: the engine only adds the system clock when none is there.
         services.AddStrataEngine();
         services.AddStrataApplication();
         services.AddSingleton<Search.SettingsSearch>();
+        services.AddSingleton<ClusterFollower>();
         services.AddHostedService<StrataHostedService>();
         var limits = new StrataRateLimitOptions();
         services.AddSingleton(limits);
@@ -69,7 +69,7 @@ public static class StrataServiceCollectionExtensions
     /// Opens the store (migrating it) before the server takes requests; drains pending commits on stop. Where a
     /// generated admin token went is logged only once the whole host has started, the server included.
     /// </summary>
-    private sealed class StrataHostedService(SettingsEngine engine, UserService users, SessionService sessions,
+    private sealed class StrataHostedService(SettingsEngine engine, UserService users, SessionService sessions, SessionKeys sessionKeys, ClusterFollower follower,
         IEnumerable<EmbeddedConfigurationProvider> configurations, ILogger<EmbeddedConfigurationProvider> configurationLogger) : IHostedLifecycleService
     {
         public async Task StartAsync(CancellationToken ct)
@@ -77,6 +77,8 @@ public static class StrataServiceCollectionExtensions
             await engine.StartAsync(ct).ConfigureAwait(false);
             await users.InitializeAsync(ct).ConfigureAwait(false);
             await sessions.InitializeAsync(ct).ConfigureAwait(false);
+            await sessionKeys.InitializeAsync(ct).ConfigureAwait(false);
+            follower.Start();
             foreach (var configuration in configurations) configuration.Attach(engine, configurationLogger);
         }
 
@@ -88,6 +90,7 @@ public static class StrataServiceCollectionExtensions
 
         public async Task StopAsync(CancellationToken ct)
         {
+            await follower.DisposeAsync().ConfigureAwait(false);
             foreach (var configuration in configurations) await configuration.DetachAsync().ConfigureAwait(false);
             // Last-seen times are written through the commit loop, before it drains.
             await sessions.DisposeAsync().ConfigureAwait(false);
