@@ -8,35 +8,33 @@ namespace Strata.Tests.Infrastructure;
 /// <summary>
 /// A real <c>redis-server</c> of the test's own on 127.0.0.1 and a free port, without persistence, in a temp folder.
 /// It can be killed and started again on the same port (an outage). Fails with a clear message when Debian's
-/// <c>redis-server</c> is not installed.
+/// <c>redis-server</c> is not installed. A test class takes it as a class fixture: started once, killed at the end.
 /// </summary>
-public sealed class RedisServer : IAsyncDisposable
+public sealed class RedisServer : IAsyncLifetime
 {
     private const string Executable = "/usr/bin/redis-server";
     private readonly TempDirectory _dir = new();
     private readonly StringBuilder _output = new();
     private Process? _process;
 
-    private RedisServer(int port) => Port = port;
+    public RedisServer() => Port = FreePort();
 
     public int Port { get; }
 
     /// <summary>The StackExchange.Redis configuration string of this server.</summary>
     public string Configuration => $"127.0.0.1:{Port}";
 
-    public static async Task<RedisServer> StartAsync()
+    public Task InitializeAsync()
     {
         if (!File.Exists(Executable))
             throw new InvalidOperationException($"{Executable} is not installed: the Redis tests need Debian's redis-server (apt-get install -y redis-server).");
-        var server = new RedisServer(FreePort());
-        await server.RestartAsync();
-        return server;
+        return RestartAsync();
     }
 
     /// <summary>Starts the server (again) on its port and waits (at most 20 s) until it says it accepts connections.</summary>
     public async Task RestartAsync()
     {
-        if (_process is { HasExited: false }) throw new InvalidOperationException("redis-server is already running.");
+        if (_process is { HasExited: false }) return;
         var info = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _dir.Path })
             info.ArgumentList.Add(arg);
@@ -87,7 +85,7 @@ public sealed class RedisServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public async ValueTask DisposeAsync()
+    public async Task DisposeAsync()
     {
         await KillAsync();
         _process?.Dispose();
