@@ -16,4 +16,7 @@ internal static partial class RedisClientLog
 
     [LoggerMessage(EventId = 1153, Level = LogLevel.Warning, Message = "Strata ignored a message on {Channel}: its signature does not verify under the pinned signing key; {Count} rejected so far.")]
     internal static partial void MessageRejected(ILogger logger, string channel, long count);
+
+    [LoggerMessage(EventId = 1154, Level = LogLevel.Warning, Message = "Strata lost Redis: {Reason} Keeping the values of revision {Revision} until it is back.")]
+    internal static partial void ConnectionLost(ILogger logger, string reason, long revision);
 }

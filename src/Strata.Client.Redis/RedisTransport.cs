@@ -23,6 +23,7 @@ internal sealed class RedisTransport : IStrataTransport
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private ConnectionMultiplexer? _redis;
     private CancellationTokenSource? _session;
+    private StrataConfigurationProvider? _provider;
 
     internal RedisTransport(StrataRedisClientOptions options, SignatureVerifier verifier, ILogger log)
     {
@@ -55,6 +56,7 @@ internal sealed class RedisTransport : IStrataTransport
     {
         var backoff = new ReconnectBackoff(TimeSpan.FromSeconds(1), _options.MaxReconnectDelay);
         var channel = RedisChannel.Literal(_options.Channel);
+        Volatile.Write(ref _provider, provider);
         while (!stopping.IsCancellationRequested)
         {
             using var session = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -204,6 +206,14 @@ internal sealed class RedisTransport : IStrataTransport
             if (_redis is not null) return _redis;
             // Returns even when Redis is down: the client goes on connecting by itself, and says when it is back.
             var redis = await ConnectionMultiplexer.ConnectAsync(RedisClientSettings.Connection(_options)).WaitAsync(ct).ConfigureAwait(false);
+            redis.ConnectionFailed += (_, e) =>
+            {
+                if (Volatile.Read(ref _provider) is not { } provider) return;
+                // The subscription waits quietly for the connection to come back: the status says it is gone meanwhile.
+                var reason = $"Redis at {_endpoints}: the connection was lost ({e.FailureType}).";
+                provider.MarkDisconnected(reason);
+                RedisClientLog.ConnectionLost(_log, reason, provider.AppliedRevision);
+            };
             redis.ConnectionRestored += (_, _) =>
             {
                 try

@@ -148,6 +148,45 @@ public sealed class RedisBridgeTests(RedisServer redis) : IClassFixture<RedisSer
         Assert.Equal(missed.Max(), (await again.SignedDocumentAsync(listener.Db, again.SnapshotKey)).GetProperty("revision").GetInt64());
     }
 
+    [Fact]
+    public async Task Strata_serve_turns_the_bridge_on_when_the_environment_names_redis()
+    {
+        using var dir = new TempDirectory();
+        var prefix = "e" + Guid.NewGuid().ToString("N")[..8];
+        await using var listener = await RedisListener.StartAsync(redis.Configuration, $"{prefix}:config_channel");
+        var (process, address, _) = await StrataProcess.ServeAsync(dir.Path, new Dictionary<string, string>
+        {
+            ["Strata__Redis__Configuration"] = redis.Configuration,
+            ["Strata__Redis__SnapshotKey"] = $"{prefix}:config",
+            ["Strata__Redis__VersionKey"] = $"{prefix}:config:version",
+            ["Strata__Redis__Channel"] = $"{prefix}:config_channel",
+        });
+        try
+        {
+            // Nothing was published under these keys yet: the bridge writes the whole state, and says so.
+            var first = JsonDocument.Parse(await listener.NextAsync()).RootElement;
+            Assert.Equal(("reloaded", 0L), (first.GetProperty("event").GetString(), first.GetProperty("version").GetInt64()));
+            using var http = new HttpClient { BaseAddress = address };
+            var ready = await (await http.GetAsync("readyz")).ReadJsonAsync();
+            Assert.Equal("healthy", ready.GetProperty("redis").GetProperty("status").GetString());
+        }
+        finally
+        {
+            await Strata.Tests.Cli.CliProcess.StopAsync(process);
+        }
+    }
+
+    [Fact]
+    public void The_bridge_refuses_to_start_without_a_redis_configuration_and_names_the_option()
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        var empty = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
+
+        var error = Assert.Throws<ArgumentException>(() => services.AddStrataRedis(empty));
+
+        Assert.StartsWith("Strata:Redis:Configuration must be", error.Message, StringComparison.Ordinal);
+    }
+
     private static void SensitivePassword(StrataOptions o) =>
         o.Define(new SettingDefinition { Namespace = "checkout", Key = "db_password", Type = SettingType.String, Sensitive = true });
 }

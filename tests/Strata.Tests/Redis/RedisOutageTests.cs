@@ -1,5 +1,8 @@
 using System.Net;
-using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Strata.Client;
+using Strata.Tests.Client;
 using Strata.Tests.Infrastructure;
 
 namespace Strata.Tests.Redis;
@@ -50,5 +53,42 @@ public sealed class RedisOutageTests(RedisServer redis) : IClassFixture<RedisSer
         Assert.Equal(29, snapshot.GetProperty("settings").EnumerateArray().Single(s => s.GetProperty("key").GetString() == "max_items").GetProperty("value").GetInt32());
         var after = await (await bridged.Server.Http.GetAsync("readyz")).ReadJsonAsync();
         Assert.Equal(("healthy", true), (after.GetProperty("redis").GetProperty("status").GetString(), after.GetProperty("redis").GetProperty("connected").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task A_client_on_redis_keeps_its_values_through_a_redis_restart_says_it_is_disconnected_and_catches_up()
+    {
+        await redis.RestartAsync();
+        await using var bridged = await BridgedServer.StartAsync(redis.Configuration);
+        await bridged.WaitPublishedAsync(await bridged.PutAsync("checkout", "max_items", "50"));
+        var log = new CapturedLog();
+        var signingKey = await StrataClient.SigningKeyAsync(bridged.Server.Address);
+        var config = await Task.Run(new ConfigurationBuilder().AddStrataRedis(o =>
+        {
+            o.Configuration = redis.Configuration;
+            o.SnapshotKey = bridged.SnapshotKey;
+            o.Channel = bridged.Channel;
+            o.Namespaces = ["checkout"];
+            o.SigningKey = signingKey;
+            o.MaxReconnectDelay = TimeSpan.FromSeconds(1);
+            o.LoggerFactory = log.Factory;
+        }).Build);
+        using var _ = (IDisposable)config;
+        using var reloads = new ReloadRecorder(config, "checkout:max_items");
+        var health = new Strata.Client.Internal.StrataClientHealthCheck(config);
+
+        await redis.KillAsync();
+        await log.WaitForAsync(1154);
+        Assert.Equal(("50", false), (config["checkout:max_items"], config.GetStrataStatus().Connected));
+        Assert.Equal(HealthStatus.Degraded, (await health.CheckHealthAsync(new HealthCheckContext())).Status);
+        var revision = await bridged.PutAsync("checkout", "max_items", "70");
+
+        log.Clear();
+        await redis.RestartAsync();
+        await reloads.WaitForRevisionAsync(revision);
+        await log.WaitForAsync(1150);
+
+        Assert.Equal("70", config["checkout:max_items"]);
+        Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync(new HealthCheckContext())).Status);
     }
 }
