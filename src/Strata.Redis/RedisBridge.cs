@@ -142,7 +142,7 @@ internal sealed class RedisBridge(SettingsEngine engine, IClusterLeases leases, 
                 else status.MarkDisconnected("connecting");
                 return redis;
             }
-            catch (Exception e) when (e is RedisException or ArgumentException or TimeoutException)
+            catch (Exception e) when (!stopping.IsCancellationRequested)
             {
                 var delay = _backoff.Next();
                 status.MarkDisconnected(e.Message);
