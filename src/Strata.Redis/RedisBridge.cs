@@ -248,8 +248,10 @@ internal sealed class RedisBridge(SettingsEngine engine, IClusterLeases leases, 
     private async Task WriteChangeAsync(IDatabase db, Snapshot state, ChangeEvent change)
     {
         var namespaces = _documents.Resolve(state);
+        // A namespace the commit emptied is no longer listed: its per-namespace snapshot is written empty.
         var touched = change.Changed.Select(c => c.Namespace).Distinct(Names.Comparer)
-            .Select(ns => (ns, engine.GetNamespace(state, ns, ScopeChain.GlobalOnly)));
+            .Select(ns => namespaces.FirstOrDefault(n => Names.Comparer.Equals(n.Namespace, ns)) is { Settings: not null } listed
+                ? listed : (ns, engine.GetNamespace(state, ns, ScopeChain.GlobalOnly)));
         var publication = new RedisPublication(change.Revision, RedisPublicationRule.Above,
             _documents.Snapshot(change.Revision, change.At, namespaces), PerNamespace(change.Revision, change.At, touched),
             _documents.Message(ChangeEvent.Updated, change.Revision, RedisDocuments.Changed(change)));

@@ -16,7 +16,7 @@ internal static class RedisBridgeSettings
         catch (ArgumentException e)
         {
             // The string may hold a password: the message names the option, not its value.
-            throw new ArgumentException($"Strata:Redis:Configuration is not a valid StackExchange.Redis configuration string: {e.Message.Split('\'')[0].TrimEnd()}", nameof(options), e);
+            throw new ArgumentException("Strata:Redis:Configuration is not a valid StackExchange.Redis configuration string (an unknown option, or an option without a valid value).", nameof(options), e);
         }
         foreach (var (name, value) in new[] { ("SnapshotKey", options.SnapshotKey), ("VersionKey", options.VersionKey), ("Channel", options.Channel) })
             if (string.IsNullOrWhiteSpace(value))
