@@ -40,6 +40,8 @@ internal static class ServerHost
             if (settings.DefinitionsFile is not null) o.DefinitionsFile = settings.DefinitionsFile;
             configure?.Invoke(o);
         });
+        // Each bridge is on when its broker is configured (docs/bridges.md).
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["Strata:Mqtt:Server"])) builder.Services.AddStrataMqtt();
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var limit = context.Configuration.GetValue<long?>("Strata:MaxRequestBodyBytes") ?? new StrataOptions().MaxRequestBodyBytes;

@@ -27,7 +27,13 @@ internal static class HealthEndpoints
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
-            w.WriteString("status", report.Status == HealthStatus.Healthy ? "ok" : "unavailable");
+            // Degraded (a bridge whose broker is down) still answers 200: the store is what makes Strata ready.
+            w.WriteString("status", report.Status switch
+            {
+                HealthStatus.Healthy => "ok",
+                HealthStatus.Degraded => "degraded",
+                _ => "unavailable",
+            });
             foreach (var (name, entry) in report.Entries)
             {
                 w.WriteStartObject(name);
