@@ -7,8 +7,15 @@ internal sealed class MqttBridgeStatus
     private MqttBridgeState _state = MqttBridgeState.Starting;
     private long? _lastPublished;
     private string? _lastError;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string Server { get; init; } = "";
+
+    /// <summary>Completes at the next change: take it before reading, then wait for it if what was read is not what is awaited.</summary>
+    public Task Changed
+    {
+        get { lock (_gate) return _changed.Task; }
+    }
 
     public (MqttBridgeState State, long? LastPublished, string? LastError) Read()
     {
@@ -21,13 +28,20 @@ internal sealed class MqttBridgeStatus
         {
             _state = state;
             if (error is not null) _lastError = error;
+            Signal();
         }
     }
 
     public void Published(long revision)
     {
-        lock (_gate) _lastPublished = revision;
+        lock (_gate)
+        {
+            _lastPublished = revision;
+            Signal();
+        }
     }
+
+    private void Signal() => Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 }
 
 internal enum MqttBridgeState
