@@ -30,21 +30,28 @@ public static class StrataConfigurationBuilderExtensions
     {
         if (o.Server is not { IsAbsoluteUri: true } server || (server.Scheme != Uri.UriSchemeHttp && server.Scheme != Uri.UriSchemeHttps))
             throw new ArgumentException("StrataClientOptions.Server must be the server's absolute http or https address, for example http://strata:5380.", Param);
+        ValidateCommon(o, "StrataClientOptions", Param);
+    }
+
+    /// <summary>Checks what every transport needs (namespaces, scopes, times, the pinned key, the last-known-good
+    /// file); messages name options as <paramref name="optionsName"/><c>.Property</c>.</summary>
+    internal static void ValidateCommon(StrataClientOptions o, string optionsName, string param)
+    {
         if (o.Namespaces is not { Count: > 0 } || o.Namespaces.Any(string.IsNullOrWhiteSpace))
-            throw new ArgumentException("StrataClientOptions.Namespaces must name at least one namespace, and none empty.", Param);
+            throw new ArgumentException(optionsName + ".Namespaces must name at least one namespace, and none empty.", param);
         if (o.Scopes.Any(string.IsNullOrWhiteSpace))
-            throw new ArgumentException("StrataClientOptions.Scopes must not contain an empty scope.", Param);
+            throw new ArgumentException(optionsName + ".Scopes must not contain an empty scope.", param);
         if (o.StartupTimeout <= TimeSpan.Zero)
-            throw new ArgumentException("StrataClientOptions.StartupTimeout must be positive.", Param);
+            throw new ArgumentException(optionsName + ".StartupTimeout must be positive.", param);
         if (o.HeartbeatInterval <= TimeSpan.Zero || o.MaxReconnectDelay <= TimeSpan.Zero)
-            throw new ArgumentException("StrataClientOptions.HeartbeatInterval and MaxReconnectDelay must be positive.", Param);
+            throw new ArgumentException(optionsName + ".HeartbeatInterval and MaxReconnectDelay must be positive.", param);
         try
         {
             Internal.SignatureVerifier.FromBase64(o.SigningKey);
         }
         catch (InvalidOperationException e)
         {
-            throw new ArgumentException(e.Message, Param, e);
+            throw new ArgumentException(e.Message.Replace("StrataClientOptions.", optionsName + ".", StringComparison.Ordinal), param, e);
         }
         if (!string.IsNullOrWhiteSpace(o.LastKnownGoodPath))
         {
@@ -54,10 +61,10 @@ public static class StrataConfigurationBuilderExtensions
             }
             catch (ArgumentException e)
             {
-                throw new ArgumentException("StrataClientOptions." + e.Message.Replace(" (Parameter 'base64')", "", StringComparison.Ordinal), Param, e);
+                throw new ArgumentException(optionsName + "." + e.Message.Replace(" (Parameter 'base64')", "", StringComparison.Ordinal), param, e);
             }
         }
         else if (!string.IsNullOrWhiteSpace(o.LastKnownGoodKey))
-            throw new ArgumentException("StrataClientOptions.LastKnownGoodKey is set but LastKnownGoodPath is not: set the file's path too.", Param);
+            throw new ArgumentException(optionsName + ".LastKnownGoodKey is set but LastKnownGoodPath is not: set the file's path too.", param);
     }
 }

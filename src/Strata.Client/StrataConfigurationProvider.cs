@@ -9,13 +9,13 @@ namespace Strata.Client;
 
 /// <summary>
 /// Serves a Strata server's settings as configuration: a verified snapshot at <see cref="Load"/>, then one background
-/// watch whose verified events each replace <see cref="ConfigurationProvider.Data"/> and fire one reload.
+/// follower (the transport's: the server's watch, or a bridge's broker) whose verified updates each replace
+/// <see cref="ConfigurationProvider.Data"/> and fire one reload.
 /// </summary>
 internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisposable
 {
     private readonly StrataClientOptions _options;
-    private readonly StrataServerClient _server;
-    private readonly ConsumerReporter _reporter;
+    private readonly IStrataTransport _transport;
     private readonly LastKnownGoodStore? _lastKnownGood;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
@@ -23,23 +23,34 @@ internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisp
     private StrataClientStatus _status = new();
     private Task? _background;
 
+    /// <summary>A provider that follows the server over its HTTP API.</summary>
     internal StrataConfigurationProvider(StrataClientOptions options)
+        : this(options, (verifier, log) => new StrataHttpTransport(options, verifier, log))
+    {
+    }
+
+    /// <summary>A provider that takes its values from the transport <paramref name="transport"/> makes, given the
+    /// pinned key's verifier and the client's logger.</summary>
+    internal StrataConfigurationProvider(StrataClientOptions options, Func<SignatureVerifier, ILogger, IStrataTransport> transport)
     {
         _options = options;
         Log = options.LoggerFactory?.CreateLogger("Strata.Client") ?? NullLogger.Instance;
         var verifier = SignatureVerifier.FromBase64(options.SigningKey);
-        _server = new StrataServerClient(options, verifier, ConsumerIdentity.From(options));
-        _reporter = new ConsumerReporter(_server, Log);
+        _transport = transport(verifier, Log);
         _lastKnownGood = LastKnownGoodStore.From(options, verifier.KeyId, Log);
     }
 
     internal ILogger Log { get; }
-    internal ConsumerReporter Reporter => _reporter;
+    internal IStrataTransport Transport => _transport;
+
+    /// <summary>The HTTP transport's consumer reporter.</summary>
+    internal ConsumerReporter Reporter => (_transport as StrataHttpTransport)?.Reporter
+        ?? throw new InvalidOperationException("Only the HTTP transport reports to the consumers view.");
     internal LastKnownGoodStore? LastKnownGood => _lastKnownGood;
     internal StrataClientStatus Status => Volatile.Read(ref _status);
     internal long AppliedRevision => Status.Revision;
 
-    /// <summary>True until values from the server have been applied (at start-up, or after serving the last-known-good file).</summary>
+    /// <summary>True until values from the transport have been applied (at start-up, or after serving the last-known-good file).</summary>
     internal bool NeedsSnapshot => Status.Source != StrataDataSource.Server;
 
     public override void Load()
@@ -54,13 +65,11 @@ internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisp
         catch
         {
             // Nobody disposes a provider whose Load failed the build.
-            _server.Dispose();
+            _transport.Dispose();
             throw;
         }
-        var watch = new StrataWatch(this, _server, _reporter, _options);
         _background = Task.WhenAll(
-            Task.Run(() => watch.RunAsync(_stopping.Token)),
-            Task.Run(() => _reporter.RunAsync(_stopping.Token)),
+            Task.Run(() => _transport.RunAsync(this, _stopping.Token)),
             _lastKnownGood is null ? Task.CompletedTask : Task.Run(() => _lastKnownGood.RunAsync(_stopping.Token)));
     }
 
@@ -73,7 +82,7 @@ internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisp
         {
             try
             {
-                ApplySnapshot(await _server.FetchSnapshotAsync(deadline.Token).ConfigureAwait(false));
+                ApplySnapshot(await _transport.FetchSnapshotAsync(deadline.Token).ConfigureAwait(false));
                 return;
             }
             catch (StrataServerException e) when (!e.Transient)
@@ -85,7 +94,7 @@ internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisp
                 lastError = e.Message;
                 // Nothing listens there: waiting out StartupTimeout would only delay a start from the last-known-good
                 // file (seed 004 asks for 50 ms). The watch keeps retrying and catches up once the server is back.
-                if (e.InnerException is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } && _lastKnownGood?.Exists == true)
+                if (_transport.IsUnreachable(e) && _lastKnownGood?.Exists == true)
                     break;
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
@@ -125,7 +134,7 @@ internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisp
             {
                 // A tampered, truncated or foreign file is never loaded, not even in part: start-up fails saying why.
                 throw new InvalidOperationException(
-                    $"Strata start-up failed: the server at {_options.Server} could not be loaded within {_options.StartupTimeout} ({error}), and {refused.Message}", refused);
+                    $"Strata start-up failed: {_transport.Description} could not be loaded within {_options.StartupTimeout} ({error}), and {refused.Message}", refused);
             }
             if (contents is not null)
             {
@@ -142,7 +151,7 @@ internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisp
             return;
         }
         throw new InvalidOperationException(
-            $"Strata start-up failed: the server at {_options.Server} could not be loaded within {_options.StartupTimeout} ({error}) and {noFile}. "
+            $"Strata start-up failed: {_transport.Description} could not be loaded within {_options.StartupTimeout} ({error}) and {noFile}. "
             + "Start the server, set LastKnownGoodPath and LastKnownGoodKey, or set Optional = true to start without Strata values.");
     }
 
@@ -177,7 +186,7 @@ internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisp
         var recovering = Status.Source == StrataDataSource.LastKnownGood;
         Replace(next, snapshot.Revision, StrataDataSource.Server, null);
         if (recovering) ClientLog.Recovered(Log, snapshot.Revision);
-        _reporter.Report(snapshot.Revision);
+        _transport.Applied(snapshot.Revision);
     }
 
     /// <summary>Applies a verified change event after the applied revision (and ignores any other); true when applied.</summary>
@@ -208,7 +217,7 @@ internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisp
             next[name] = new AppliedSetting(c.Value, c.Sensitive || !known || previous!.Sensitive);
         }
         Replace(next, change.Revision, StrataDataSource.Server, null);
-        _reporter.Report(change.Revision);
+        _transport.Applied(change.Revision);
         return true;
     }
 
@@ -282,7 +291,7 @@ internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisp
     }
 
     /// <summary>How the provider shows in <c>GetDebugView()</c>.</summary>
-    public override string ToString() => $"Strata {_options.Server} ({string.Join(", ", _options.Namespaces)})";
+    public override string ToString() => $"Strata {_transport.Address} ({string.Join(", ", _options.Namespaces)})";
 
     public void Dispose()
     {
@@ -296,7 +305,7 @@ internal sealed class StrataConfigurationProvider : ConfigurationProvider, IDisp
         catch (AggregateException)
         {
         }
-        _server.Dispose();
+        _transport.Dispose();
         _stopping.Dispose();
     }
 }
