@@ -40,7 +40,7 @@ internal static class ServerHost
             if (settings.DefinitionsFile is not null) o.DefinitionsFile = settings.DefinitionsFile;
             configure?.Invoke(o);
         });
-        // Each bridge is on when its broker is configured (docs/bridges.md).
+        // Each bridge is on when its connection is configured (docs/bridges.md).
         if (!string.IsNullOrWhiteSpace(builder.Configuration["Strata:Mqtt:Server"])) builder.Services.AddStrataMqtt();
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {

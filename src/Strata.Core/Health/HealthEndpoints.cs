@@ -27,13 +27,8 @@ internal static class HealthEndpoints
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
-            // Degraded (a bridge whose broker is down) still answers 200: the store is what makes Strata ready.
-            w.WriteString("status", report.Status switch
-            {
-                HealthStatus.Healthy => "ok",
-                HealthStatus.Degraded => "degraded",
-                _ => "unavailable",
-            });
+            // Degraded answers 200: a part that is down but does not stop the server from serving (a bridge) says so.
+            w.WriteString("status", report.Status switch { HealthStatus.Healthy => "ok", HealthStatus.Degraded => "degraded", _ => "unavailable" });
             foreach (var (name, entry) in report.Entries)
             {
                 w.WriteStartObject(name);

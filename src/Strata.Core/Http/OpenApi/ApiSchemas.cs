@@ -363,7 +363,7 @@ internal static class ApiSchemas
         yield return ("Health", new OpenApiSchema
         {
             Type = JsonSchemaType.Object,
-            Description = "ok; degraded (200: a bridge is disconnected, the server itself is ready); or unavailable; each check (e.g. store, mqtt) reports under its name.",
+            Description = "ok, degraded (a part such as a bridge is down; still 200), or unavailable; each check (e.g. store) reports under its name.",
             Required = new HashSet<string> { "status" },
             Properties = new Dictionary<string, IOpenApiSchema> { ["status"] = Enum("Overall status.", "ok", "degraded", "unavailable") },
             AdditionalProperties = new OpenApiSchema
