@@ -15,14 +15,17 @@ internal static class MqttClientSettings
         var port = mqtt.UseTls ? 8883 : 1883;
         var host = server;
         var colon = server.LastIndexOf(':');
-        if (colon > 0 && (!server.StartsWith('[') || server[colon - 1] == ']'))
+        // An IPv6 address takes a port only in brackets: unbracketed, all of it is the host.
+        if (colon > 0 && (server.StartsWith('[') ? server[colon - 1] == ']' : server.IndexOf(':') == colon))
         {
             host = server[..colon];
             if (!int.TryParse(server.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
                 throw new ArgumentException($"{Name}.Server '{server}' has no valid port: use host:port with a port from 1 to 65535.", param);
         }
         host = host.Trim('[', ']');
-        if (host.Length == 0) throw new ArgumentException($"{Name}.Server '{server}' names no host: use host:port.", param);
+        // A colon left in the host is only right in an IPv6 address.
+        if (host.Length == 0 || (host.Contains(':') && !(System.Net.IPAddress.TryParse(host, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)))
+            throw new ArgumentException($"{Name}.Server '{server}' names no host: use host:port.", param);
         var prefix = (mqtt.TopicPrefix ?? "").Trim().TrimEnd('/');
         if (prefix.Length == 0 || prefix.AsSpan().ContainsAny("+#\0") || prefix.StartsWith('$'))
             throw new ArgumentException($"{Name}.TopicPrefix must be the bridge's topic prefix, without '+', '#' or a leading '$' (default system/config).", param);

@@ -85,7 +85,9 @@ internal sealed class MqttTransport : IStrataTransport
             {
                 return;
             }
-            catch (Exception e) when (e is StrataServerException or MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+            // Whatever broke the connection or a message (a timeout, the broker, the last-known-good file): the
+            // last values stay and the loop reconnects; nothing ends the follower but stopping.
+            catch (Exception e)
             {
                 var delay = backoff.Next();
                 provider.MarkDisconnected(e.Message);

@@ -18,7 +18,8 @@ internal sealed record MqttEndpoint(string Host, int Port, string TopicPrefix, s
         var port = defaultPort;
         var colon = server.LastIndexOf(':');
         var bracketed = server.StartsWith('[');
-        if (colon > 0 && (!bracketed || server[colon - 1] == ']'))
+        // An IPv6 address takes a port only in brackets: unbracketed, all of it is the host.
+        if (colon > 0 && (bracketed ? server[colon - 1] == ']' : server.IndexOf(':') == colon))
         {
             host = server[..colon];
             if (!int.TryParse(server.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
@@ -26,7 +27,9 @@ internal sealed record MqttEndpoint(string Host, int Port, string TopicPrefix, s
         }
         else host = server;
         host = host.Trim('[', ']');
-        if (host.Length == 0) throw new InvalidOperationException($"Strata:Mqtt:Server '{server}' names no host: use host:port.");
+        // A colon left in the host is only right in an IPv6 address.
+        if (host.Length == 0 || (host.Contains(':') && !(System.Net.IPAddress.TryParse(host, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)))
+            throw new InvalidOperationException($"Strata:Mqtt:Server '{server}' names no host: use host:port.");
 
         var prefix = (options.TopicPrefix ?? "").Trim().TrimEnd('/');
         if (prefix.Length == 0 || prefix.AsSpan().ContainsAny("+#\0") || prefix.StartsWith('$'))
