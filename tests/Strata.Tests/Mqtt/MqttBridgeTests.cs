@@ -151,7 +151,8 @@ public sealed class MqttBridgeTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal("degraded", body.GetProperty("status").GetString());
-        Assert.Equal("disconnected", body.GetProperty("mqtt").GetProperty("state").GetString());
+        // Between two attempts, or in the middle of the next one.
+        Assert.Contains(body.GetProperty("mqtt").GetProperty("state").GetString(), new[] { "disconnected", "connecting" });
         Assert.Contains("NotAuthorized", body.GetProperty("mqtt").GetProperty("lastError").GetString(), StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("wrong", body.GetRawText(), StringComparison.Ordinal);
         Assert.Equal("ok", (await (await good.Http.GetAsync("readyz")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
@@ -190,7 +191,8 @@ public sealed class MqttBridgeTests : IAsyncLifetime
         var ready = await server.Http.GetAsync("readyz");
         var health = await ready.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.Equal(("degraded", "disconnected"), (health.GetProperty("status").GetString(), health.GetProperty("mqtt").GetProperty("state").GetString()));
+        Assert.Equal("degraded", health.GetProperty("status").GetString());
+        Assert.Contains(health.GetProperty("mqtt").GetProperty("state").GetString(), new[] { "disconnected", "connecting" });
         Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync("api/v1/settings/checkout/during")).StatusCode);
 
         await broker.RestartAsync();
