@@ -42,6 +42,7 @@ internal static class ServerHost
         });
         // Each bridge is on when its connection is configured (docs/bridges.md).
         if (!string.IsNullOrWhiteSpace(builder.Configuration["Strata:Redis:Configuration"])) builder.Services.AddStrataRedis(builder.Configuration);
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["Strata:Mqtt:Server"])) builder.Services.AddStrataMqtt();
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var limit = context.Configuration.GetValue<long?>("Strata:MaxRequestBodyBytes") ?? new StrataOptions().MaxRequestBodyBytes;
