@@ -76,9 +76,18 @@ internal sealed class PostgresCommitTransaction : IAsyncDisposable
                 throw new StoreUnavailableException($"Revision {Revision + 1} was committed by another instance meanwhile.", isTransient: false);
             if (stale is not null && (staleCount != 0 || upsert!.RecordsAffected != keys))
                 throw new StoreUnavailableException("A key's stored version is not below the version being committed: another writer changed it.", isTransient: false);
-            await _tx.CommitAsync(ct).ConfigureAwait(false);
-            _done = true;
-            _store.Committed(last);
+            // The notification may arrive before the commit returns: it is known as this process's by its sender's session.
+            var own = records.Count > 0 ? _store.Committing(_connection.ProcessID, last) : null;
+            try
+            {
+                await _tx.CommitAsync(ct).ConfigureAwait(false);
+                _done = true;
+                _store.Committed(last);
+            }
+            finally
+            {
+                own?.Dispose();
+            }
             return 0;
         });
 

@@ -17,7 +17,9 @@ internal sealed partial class PostgresStore : ISettingsStore, IAccessStore
     public const string DefaultSchema = "strata";
 
     private readonly NpgsqlDataSource _source;
+    private readonly NpgsqlDataSource _dedicated;
     private long _lastCommitted;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(int Session, long Revision), byte> _committing = new();
 
     public PostgresStore(string connectionString, string schema = DefaultSchema)
     {
@@ -38,6 +40,14 @@ internal sealed partial class PostgresStore : ISettingsStore, IAccessStore
         if (string.IsNullOrEmpty(builder.ApplicationName)) builder.ApplicationName = "strata";
         ConnectionString = builder.ConnectionString;
         _source = NpgsqlDataSource.Create(builder);
+        // Leases and LISTEN: a session each, ended when closed (a pooled one would keep its lock), and a keepalive
+        // query when idle, so a peer gone silent is noticed within seconds.
+        _dedicated = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(builder.ConnectionString)
+        {
+            Pooling = false,
+            KeepAlive = 5,
+            ApplicationName = builder.ApplicationName + "-cluster",
+        });
         CommitsChannel = $"{Schema}_commits";
         SignalsChannel = $"{Schema}_signals";
     }
@@ -119,6 +129,20 @@ internal sealed partial class PostgresStore : ISettingsStore, IAccessStore
         await commit.CommitAsync(records, audit, ct).ConfigureAwait(false);
         return 0;
     });
+
+    /// <summary>Whether a commit notification is of this process's own commit: one it made, or is making on that session.</summary>
+    public bool IsOwnCommit(int sessionId, long revision) => revision <= LastCommitted || _committing.ContainsKey((sessionId, revision));
+
+    internal IDisposable Committing(int sessionId, long revision)
+    {
+        _committing[(sessionId, revision)] = 0;
+        return new Forget(() => _committing.TryRemove((sessionId, revision), out _));
+    }
+
+    private sealed class Forget(Action forget) : IDisposable
+    {
+        public void Dispose() => forget();
+    }
 
     internal void Committed(long revision)
     {
@@ -261,9 +285,16 @@ internal sealed partial class PostgresStore : ISettingsStore, IAccessStore
         return (long)await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     });
 
-    public async ValueTask DisposeAsync() => await _source.DisposeAsync().ConfigureAwait(false);
+    public async ValueTask DisposeAsync()
+    {
+        await _source.DisposeAsync().ConfigureAwait(false);
+        await _dedicated.DisposeAsync().ConfigureAwait(false);
+    }
 
     internal async Task<NpgsqlConnection> OpenAsync(CancellationToken ct) => await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
+
+    /// <summary>A connection of its own, not pooled: its session ends when it is closed.</summary>
+    internal async Task<NpgsqlConnection> OpenDedicatedAsync(CancellationToken ct) => await _dedicated.OpenConnectionAsync(ct).ConfigureAwait(false);
 
     private static string Where(List<string> conditions) => conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
 
