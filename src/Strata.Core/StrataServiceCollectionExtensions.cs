@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,8 @@ public static class StrataServiceCollectionExtensions
     public const string OpenApiDocumentName = "strata";
 
     /// <summary>
-    /// Adds the Strata engine over SQLite in <see cref="StrataOptions.DataDirectory"/>, its readiness check, problem
+    /// Adds the Strata engine over SQLite in <see cref="StrataOptions.DataDirectory"/> (or over the store another backend
+    /// registers, such as Strata.PostgreSql's <c>AddStrataPostgreSql</c>), its readiness check, problem
     /// details, OpenAPI, per-token rate limiting (the host calls <c>UseRateLimiter()</c>, before <c>UseAuthorization()</c>)
     /// and Strata's authentication schemes and authorization (neither becomes the host's default scheme). Definitions are checked
     /// when the host starts; a bad one stops start-up. The host's own <see cref="TimeProvider"/> and JSON options are
@@ -30,10 +32,11 @@ public static class StrataServiceCollectionExtensions
     {
         var options = services.AddOptions<StrataOptions>();
         if (configure is not null) options.Configure(configure);
-        services.AddSingleton(sp =>
+        // SQLite in the data folder, unless another backend (Strata.PostgreSql's AddStrataPostgreSql) registers its store.
+        services.TryAddSingleton(sp =>
             new SqliteSettingsStore(Path.Combine(sp.GetRequiredService<IOptions<StrataOptions>>().Value.DataDirectory, "strata.db")));
-        services.AddSingleton<ISettingsStore>(sp => sp.GetRequiredService<SqliteSettingsStore>());
-        services.AddSingleton<IAccessStore>(sp => sp.GetRequiredService<SqliteSettingsStore>());
+        services.TryAddSingleton<ISettingsStore>(sp => sp.GetRequiredService<SqliteSettingsStore>());
+        services.TryAddSingleton<IAccessStore>(sp => sp.GetRequiredService<SqliteSettingsStore>());
         // The host's clock if it has one (a test's fake clock, say) is kept: the engine only adds the system clock when none is there.
         services.AddStrataEngine();
         services.AddStrataApplication();

@@ -8,7 +8,7 @@ namespace Strata.Cli.Serve;
 /// <summary>Turns why <c>serve</c> could not start into one line naming the problem and the fix, and an exit code.</summary>
 internal static partial class StartFailure
 {
-    public static (string Message, int ExitCode) Describe(Exception failure, ServeSettings settings)
+    public static (string Message, int ExitCode) Describe(Exception failure, ServeSettings settings, bool postgres = false)
     {
         var e = failure is AggregateException { InnerExceptions.Count: > 0 } many ? many.InnerExceptions[0] : failure;
         // Kestrel names the one address it could not bind; else say what it was asked for.
@@ -22,6 +22,8 @@ internal static partial class StartFailure
                 ($"cannot listen on {listen}: the address is already in use. Stop what uses it, or pass another address with --urls.", ExitCodes.CannotStart),
             _ when Find<SocketException>(e) is { } socket =>
                 ($"cannot listen on {listen}: {socket.Message}. Pass another address with --urls (ports below 1024 need privileges).", ExitCodes.CannotStart),
+            StoreUnavailableException when postgres =>
+                ($"cannot use the PostgreSQL store: {e.Message} Check the connection string (--postgres, {ServerHost.PostgresVariable} or Strata:PostgreSql:ConnectionString) and that the server is up.", ExitCodes.CannotStart),
             StoreUnavailableException =>
                 ($"cannot open the database in {settings.DataDirectory}: {e.InnerException?.Message ?? e.Message}. Check that this user can write the folder and its files, or use another with --data.", ExitCodes.CannotStart),
             OperationCanceledException => ("start-up was interrupted; nothing was kept.", ExitCodes.Failure),
