@@ -217,19 +217,6 @@ public sealed class PostgresClusterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Of_instances_saving_the_first_token_together_exactly_one_does()
-    {
-        var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => StoreAsync()));
-
-        var saved = await Task.WhenAll(stores.Select((s, i) =>
-            Task.Run(() => s.SaveFirstTokenAsync(new TokenRecord($"t{i}", "admin", $"hash{i}", ["admin:*"], 1_000)))));
-
-        Assert.Single(saved, s => s);
-        Assert.Single(await stores[0].TokensAsync());
-        Assert.False(await stores[1].SaveFirstTokenAsync(new TokenRecord("late", "admin", "hash", ["admin:*"], 2_000)));
-    }
-
-    [Fact]
     public async Task A_shared_key_s_first_fingerprint_is_kept_and_told_to_every_instance()
     {
         var (a, b) = (await StoreAsync(), await StoreAsync());
