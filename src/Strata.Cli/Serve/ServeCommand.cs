@@ -32,10 +32,11 @@ internal static class ServeCommand
             }
             catch (Exception e)
             {
+                var postgres = app is not null && ServerHost.Postgres(app) is not null;
                 // Close the store before taking back what this start created: the database, its token, the folder.
                 if (app is not null) await CloseAfterFailedStartAsync(app);
                 var left = footprint.Undo();
-                var (message, code) = StartFailure.Describe(e, settings, app is not null && ServerHost.Postgres(app) is not null);
+                var (message, code) = StartFailure.Describe(e, settings, postgres);
                 await Console.Error.WriteLineAsync($"strata: {message}{(left.Count > 0 ? $" (could not remove what this start created: {string.Join(", ", left)})" : "")}");
                 return code;
             }

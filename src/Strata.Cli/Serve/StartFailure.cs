@@ -18,12 +18,13 @@ internal static partial class StartFailure
         {
             DefinitionException or SecretException => (e.Message, ExitCodes.Config),
             DataFolderException or ListenAddressException => (e.Message, ExitCodes.CannotStart),
+            // Before the socket cases: a refused PostgreSQL connection is a socket error too, but not a listen address's.
+            StoreUnavailableException when postgres =>
+                ($"cannot use the PostgreSQL store: {(e.InnerException ?? e).Message.TrimEnd('.')}. Check the connection string (--postgres, {ServerHost.PostgresVariable} or Strata:PostgreSql:ConnectionString) and that the server is up.", ExitCodes.CannotStart),
             _ when Find<AddressInUseException>(e) is not null =>
                 ($"cannot listen on {listen}: the address is already in use. Stop what uses it, or pass another address with --urls.", ExitCodes.CannotStart),
             _ when Find<SocketException>(e) is { } socket =>
                 ($"cannot listen on {listen}: {socket.Message}. Pass another address with --urls (ports below 1024 need privileges).", ExitCodes.CannotStart),
-            StoreUnavailableException when postgres =>
-                ($"cannot use the PostgreSQL store: {e.Message} Check the connection string (--postgres, {ServerHost.PostgresVariable} or Strata:PostgreSql:ConnectionString) and that the server is up.", ExitCodes.CannotStart),
             StoreUnavailableException =>
                 ($"cannot open the database in {settings.DataDirectory}: {e.InnerException?.Message ?? e.Message}. Check that this user can write the folder and its files, or use another with --data.", ExitCodes.CannotStart),
             OperationCanceledException => ("start-up was interrupted; nothing was kept.", ExitCodes.Failure),
