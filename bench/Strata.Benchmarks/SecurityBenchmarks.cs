@@ -23,7 +23,7 @@ public class SecurityBenchmarks
     {
         _store = new SqliteSettingsStore(Path.Combine(_dir, "strata.db"));
         _store.MigrateAsync().GetAwaiter().GetResult();
-        _tokens = new TokenService(_store, [], TimeProvider.System, NullLogger.Instance);
+        _tokens = new TokenService(_store, [], new Strata.Cluster.SingleInstance(), TimeProvider.System, NullLogger.Instance);
         _tokens.InitializeAsync(_dir, Token, work => work(), CancellationToken.None).GetAwaiter().GetResult();
         _ring = new DataKeyRing();
         _ring.Add("kbench", RandomNumberGenerator.GetBytes(32), active: true);

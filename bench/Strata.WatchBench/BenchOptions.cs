@@ -2,13 +2,17 @@ using System.Globalization;
 
 namespace Strata.WatchBench;
 
-/// <summary>The command line: <c>--target strata|etcd --url http://127.0.0.1:PORT --watchers N --writes W ...</c>.</summary>
+/// <summary>
+/// The command line: <c>--target strata|etcd --url http://127.0.0.1:PORT --watchers N --writes W ...</c>. With
+/// <c>--write-url</c> (Strata only) writes go to another instance than the watchers: propagation across a shared store.
+/// </summary>
 internal sealed record BenchOptions(
-    string Target, Uri Url, int Watchers, int Writes, int Warmup, TimeSpan Pause, string? TokenFile, int? ServerPid,
+    string Target, Uri Url, Uri? WriteUrl, int Watchers, int Writes, int Warmup, TimeSpan Pause, string? TokenFile, int? ServerPid,
     int ConnectConcurrency, TimeSpan ReadyTimeout, TimeSpan DeliveryTimeout)
 {
     public const string Usage =
-        "strata-watchbench --target strata|etcd --url http://127.0.0.1:PORT [--watchers 1] [--writes 200] [--warmup 20]\n" +
+        "strata-watchbench --target strata|etcd --url http://127.0.0.1:PORT [--write-url http://127.0.0.1:PORT2]\n" +
+        "                  [--watchers 1] [--writes 200] [--warmup 20]\n" +
         "                  [--pause-ms 5] [--token-file data/admin.token] [--server-pid PID] [--connect-concurrency 128]\n" +
         "                  [--ready-timeout-s 120] [--delivery-timeout-s 10]";
 
@@ -34,11 +38,10 @@ internal sealed record BenchOptions(
 
         var target = Text("target") ?? throw new ArgumentException("--target is required");
         if (target is not ("strata" or "etcd")) throw new ArgumentException($"--target must be strata or etcd, got '{target}'");
-        var urlText = Text("url") ?? throw new ArgumentException("--url is required");
-        if (!Uri.TryCreate(urlText, UriKind.Absolute, out var url) || url.Scheme != "http" || !url.IsLoopback)
-            throw new ArgumentException($"--url must be an http URL on loopback, got '{urlText}'");
+        var url = Loopback(Text("url") ?? throw new ArgumentException("--url is required"), "url");
+        var writeUrl = Text("write-url") is { } writeText ? Loopback(writeText, "write-url") : null;
         var pid = Text("server-pid");
-        var options = new BenchOptions(target, url,
+        var options = new BenchOptions(target, url, writeUrl,
             Watchers: Number("watchers", 1, 1),
             Writes: Number("writes", 200, 1),
             Warmup: Number("warmup", 20, 0),
@@ -50,6 +53,12 @@ internal sealed record BenchOptions(
             DeliveryTimeout: TimeSpan.FromSeconds(Number("delivery-timeout-s", 10, 1)));
         if (values.Count > 0) throw new ArgumentException($"unknown option --{values.Keys.First()}");
         if (target == "strata" && options.TokenFile is null) throw new ArgumentException("--token-file is required for strata");
+        if (target == "etcd" && writeUrl is not null) throw new ArgumentException("--write-url is for strata only");
         return options;
     }
+
+    private static Uri Loopback(string text, string name) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme == "http" && url.IsLoopback
+            ? url
+            : throw new ArgumentException($"--{name} must be an http URL on loopback, got '{text}'");
 }

@@ -12,7 +12,7 @@ catch (ArgumentException e)
 }
 
 using var target = options.Target == "strata"
-    ? (ITarget)new StrataTarget(options.Url, File.ReadAllText(options.TokenFile!).Trim())
+    ? (ITarget)new StrataTarget(options.Url, options.WriteUrl ?? options.Url, File.ReadAllText(options.TokenFile!).Trim())
     : new EtcdTarget(options.Url);
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

@@ -6,11 +6,12 @@ namespace Strata.WatchBench;
 
 /// <summary>
 /// Strata: watches <c>GET /api/v1/watch?ns=bench&amp;keys=k</c> (server-sent events), writes
-/// <c>PUT /api/v1/settings/bench/k</c> and reads the commit's revision from <c>Strata-Revision</c>.
+/// <c>PUT /api/v1/settings/bench/k</c> (to <paramref name="writeUrl"/>: another instance on a shared store, or the same)
+/// and reads the commit's revision from <c>Strata-Revision</c>.
 /// </summary>
-internal sealed class StrataTarget(Uri url, string token) : ITarget
+internal sealed class StrataTarget(Uri url, Uri writeUrl, string token) : ITarget
 {
-    private readonly HttpClient _client = Write.Client(url);
+    private readonly HttpClient _client = Write.Client(writeUrl);
 
     public ReadOnlyMemory<byte> WatchRequest { get; } = Encoding.ASCII.GetBytes(
         $"GET /api/v1/watch?ns=bench&keys=k HTTP/1.1\r\nHost: {url.Authority}\r\nAuthorization: Bearer {token}\r\n" +

@@ -1,11 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Strata.Access;
 using Strata.Configuration;
 using Strata.Application;
+using Strata.Cluster;
 using Strata.Engine;
 using Strata.Health;
 using Strata.Storage;
@@ -21,8 +21,7 @@ public static class StrataServiceCollectionExtensions
     public const string OpenApiDocumentName = "strata";
 
     /// <summary>
-    /// Adds the Strata engine over SQLite in <see cref="StrataOptions.DataDirectory"/> (or over the store another backend
-    /// registers, such as Strata.PostgreSql's <c>AddStrataPostgreSql</c>), its readiness check, problem
+    /// Adds the Strata engine over SQLite in <see cref="StrataOptions.DataDirectory"/>, its readiness check, problem
     /// details, OpenAPI, per-token rate limiting (the host calls <c>UseRateLimiter()</c>, before <c>UseAuthorization()</c>)
     /// and Strata's authentication schemes and authorization (neither becomes the host's default scheme). Definitions are checked
     /// when the host starts; a bad one stops start-up. The host's own <see cref="TimeProvider"/> and JSON options are
@@ -32,15 +31,13 @@ public static class StrataServiceCollectionExtensions
     {
         var options = services.AddOptions<StrataOptions>();
         if (configure is not null) options.Configure(configure);
-        // SQLite in the data folder, unless another backend (Strata.PostgreSql's AddStrataPostgreSql) registers its store.
-        services.TryAddSingleton(sp =>
-            new SqliteSettingsStore(Path.Combine(sp.GetRequiredService<IOptions<StrataOptions>>().Value.DataDirectory, "strata.db")));
-        services.TryAddSingleton<ISettingsStore>(sp => sp.GetRequiredService<SqliteSettingsStore>());
-        services.TryAddSingleton<IAccessStore>(sp => sp.GetRequiredService<SqliteSettingsStore>());
+        services.AddStrataStore(sp => new SqliteSettingsStore(
+            Path.Combine(sp.GetRequiredService<IOptions<StrataOptions>>().Value.DataDirectory, "strata.db"), sp.GetRequiredService<TimeProvider>()));
         // The host's clock if it has one (a test's fake clock, say) is kept: the engine only adds the system clock when none is there.
         services.AddStrataEngine();
         services.AddStrataApplication();
         services.AddSingleton<Search.SettingsSearch>();
+        services.AddSingleton<ClusterFollower>();
         services.AddHostedService<StrataHostedService>();
         var limits = new StrataRateLimitOptions();
         services.AddSingleton(limits);
@@ -72,7 +69,7 @@ public static class StrataServiceCollectionExtensions
     /// Opens the store (migrating it) before the server takes requests; drains pending commits on stop. Where a
     /// generated admin token went is logged only once the whole host has started, the server included.
     /// </summary>
-    private sealed class StrataHostedService(SettingsEngine engine, UserService users, SessionService sessions,
+    private sealed class StrataHostedService(SettingsEngine engine, UserService users, SessionService sessions, SessionKeys sessionKeys, ClusterFollower follower,
         IEnumerable<EmbeddedConfigurationProvider> configurations, ILogger<EmbeddedConfigurationProvider> configurationLogger) : IHostedLifecycleService
     {
         public async Task StartAsync(CancellationToken ct)
@@ -80,6 +77,8 @@ public static class StrataServiceCollectionExtensions
             await engine.StartAsync(ct).ConfigureAwait(false);
             await users.InitializeAsync(ct).ConfigureAwait(false);
             await sessions.InitializeAsync(ct).ConfigureAwait(false);
+            await sessionKeys.InitializeAsync(ct).ConfigureAwait(false);
+            follower.Start();
             foreach (var configuration in configurations) configuration.Attach(engine, configurationLogger);
         }
 
@@ -91,6 +90,7 @@ public static class StrataServiceCollectionExtensions
 
         public async Task StopAsync(CancellationToken ct)
         {
+            await follower.DisposeAsync().ConfigureAwait(false);
             foreach (var configuration in configurations) await configuration.DetachAsync().ConfigureAwait(false);
             // Last-seen times are written through the commit loop, before it drains.
             await sessions.DisposeAsync().ConfigureAwait(false);

@@ -77,7 +77,7 @@ public sealed partial class StrataSettings
         return new Subscription(stop);
     }
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Error, Message = "A change handler for namespace {Namespace} failed at revision {Revision}")]
+    [LoggerMessage(EventId = 600, Level = LogLevel.Error, Message = "A change handler for namespace {Namespace} failed at revision {Revision}")]
     private static partial void LogHandlerFailed(ILogger logger, Exception error, string @namespace, long revision);
 
     private sealed class Subscription(CancellationTokenSource stop) : IDisposable

@@ -9,7 +9,7 @@ namespace Strata.PostgreSql;
 /// One commit, holding the head row's lock from <see cref="PostgresStore.BeginCommitAsync"/> until it commits or is
 /// disposed (rolled back): no other instance commits meanwhile, so what is read here is what the commit builds on.
 /// </summary>
-internal sealed class PostgresCommitTransaction : IAsyncDisposable
+internal sealed class PostgresCommitTransaction : ICommitTransaction
 {
     private readonly PostgresStore _store;
     private readonly NpgsqlConnection _connection;
@@ -39,7 +39,7 @@ internal sealed class PostgresCommitTransaction : IAsyncDisposable
     /// <summary>
     /// Writes the records (revisions from <see cref="Revision"/> + 1 on, without a gap) and the audit events, announces
     /// the commit and commits; returns once PostgreSQL has made it durable. Per-key versions are checked again in SQL:
-    /// a record whose version is not above the stored one fails the whole commit.
+    /// a record whose version does not follow the stored one fails the whole commit (nothing of it is written).
     /// </summary>
     public Task CommitAsync(IReadOnlyList<ChangeRecord> records, IReadOnlyList<AuditRecord> audit, CancellationToken ct = default) =>
         _store.Guarded(async () =>
@@ -72,10 +72,11 @@ internal sealed class PostgresCommitTransaction : IAsyncDisposable
                 }
                 while (await reader.NextResultAsync(ct).ConfigureAwait(false));
             }
+            // Defence in depth: the lock makes both impossible, unless the schema was written around it.
             if (head.RecordsAffected != 1)
-                throw new StoreUnavailableException($"Revision {Revision + 1} was committed by another instance meanwhile.", isTransient: false);
+                await RefuseAsync($"Revision {Revision + 1} was committed by another writer meanwhile.", ct).ConfigureAwait(false);
             if (stale is not null && (staleCount != 0 || upsert!.RecordsAffected != keys))
-                throw new StoreUnavailableException("A key's stored version is not below the version being committed: another writer changed it.", isTransient: false);
+                await RefuseAsync("A key's version in this commit does not follow its stored version: another writer changed it.", ct).ConfigureAwait(false);
             // The notification may arrive before the commit returns: it is known as this process's by its sender's session.
             var own = records.Count > 0 ? _store.Committing(_connection.ProcessID, last) : null;
             try
@@ -90,6 +91,14 @@ internal sealed class PostgresCommitTransaction : IAsyncDisposable
             }
             return 0;
         });
+
+    /// <summary>Rolls the commit back and refuses it: nothing of it is written.</summary>
+    private async Task RefuseAsync(string why, CancellationToken ct)
+    {
+        await _tx.RollbackAsync(ct).ConfigureAwait(false);
+        _done = true;
+        throw new InvalidOperationException(why);
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -108,8 +117,8 @@ internal sealed class PostgresCommitTransaction : IAsyncDisposable
         {
             var follows = r.Revision == last + 1 || (r.Revision == last && last > Revision);
             if (!follows)
-                throw new StoreUnavailableException(
-                    $"Revision {r.Revision} does not follow the last committed revision {Revision} (another instance committed meanwhile).", isTransient: false);
+                throw new InvalidOperationException(
+                    $"A commit after revision {Revision} wrote revision {r.Revision} after {last}: revisions must follow without a gap.");
             last = r.Revision;
         }
         return last;
@@ -152,14 +161,22 @@ internal sealed class PostgresCommitTransaction : IAsyncDisposable
     }
 
     /// <summary>
-    /// The current rows: one per key (its last record in the batch), guarded twice: no stored version may be at or above
-    /// the key's first version in the batch, and the upsert itself only overwrites a lower version.
+    /// The current rows: one per key (its last record in the batch), guarded twice: a stored row must hold the version
+    /// just before the key's first one in the batch, and the upsert itself only overwrites a lower version.
     /// </summary>
     private static (NpgsqlBatchCommand Stale, NpgsqlBatchCommand Upsert, int Keys) AddSettings(NpgsqlBatch batch, IReadOnlyList<ChangeRecord> records)
     {
         var byKey = new Dictionary<(string, string, string), (ChangeRecord Last, long FirstVersion)>(NameTuples.Triple);
         foreach (var r in records)
-            byKey[(r.Namespace, r.Key, r.Scope)] = byKey.TryGetValue((r.Namespace, r.Key, r.Scope), out var seen) ? (r, seen.FirstVersion) : (r, r.Version);
+        {
+            if (byKey.TryGetValue((r.Namespace, r.Key, r.Scope), out var seen))
+            {
+                if (r.Version != seen.Last.Version + 1)
+                    throw new InvalidOperationException($"{r.Namespace}/{r.Key}@{r.Scope} version {r.Version} does not follow version {seen.Last.Version} of the same commit.");
+                byKey[(r.Namespace, r.Key, r.Scope)] = (r, seen.FirstVersion);
+            }
+            else byKey[(r.Namespace, r.Key, r.Scope)] = (r, r.Version);
+        }
         var n = byKey.Count;
         var (ns, key, scope) = (new string[n], new string[n], new string[n]);
         var (version, first, created, at, revision) = (new long[n], new long[n], new long[n], new long[n], new long[n]);
@@ -173,7 +190,7 @@ internal sealed class PostgresCommitTransaction : IAsyncDisposable
         var stale = Add(batch, """
             SELECT COUNT(*) AS stale FROM unnest(@ns, @key, @scope, @first) AS r(namespace, key, scope, first_version)
             JOIN settings s ON s.namespace = r.namespace COLLATE nocase AND s.key = r.key COLLATE nocase AND s.scope = r.scope COLLATE nocase
-            WHERE s.version >= r.first_version
+            WHERE s.version <> r.first_version - 1
             """,
             Array("ns", NpgsqlDbType.Text, ns), Array("key", NpgsqlDbType.Text, key), Array("scope", NpgsqlDbType.Text, scope),
             Array("first", NpgsqlDbType.Bigint, first));

@@ -20,10 +20,11 @@ internal sealed partial class PostgresSignals(PostgresStore store, ILogger<Postg
     private readonly string _sender = Guid.NewGuid().ToString("N");
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
-    private Action<ClusterTopic>? _signaled;
+    private Action<ClusterSignal>? _signaled;
     private Task? _listening;
+    private int _disposed;
 
-    public event Action<ClusterTopic>? Signaled
+    public event Action<ClusterSignal>? Signaled
     {
         add
         {
@@ -56,6 +57,8 @@ internal sealed partial class PostgresSignals(PostgresStore store, ILogger<Postg
 
     public async ValueTask DisposeAsync()
     {
+        // The container disposes it once per registration that hands it out.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stopping.CancelAsync().ConfigureAwait(false);
         Task? listening;
         lock (_gate) listening = _listening;
@@ -78,7 +81,7 @@ internal sealed partial class PostgresSignals(PostgresStore store, ILogger<Postg
                 if (failures > 0) LogListening(logger, failures);
                 failures = 0;
                 backoff.Reset();
-                Raise(ClusterTopic.All);
+                Raise(new ClusterSignal(ClusterTopic.All));
                 while (true) await connection.WaitAsync(stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -105,25 +108,25 @@ internal sealed partial class PostgresSignals(PostgresStore store, ILogger<Postg
         if (e.Channel == store.CommitsChannel)
         {
             // This instance read everything up to its own last commit under the lock: nothing to catch up there.
-            if (!long.TryParse(e.Payload, NumberStyles.None, CultureInfo.InvariantCulture, out var revision) || !store.IsOwnCommit(e.PID, revision))
-                Raise(ClusterTopic.Commits);
+            if (!long.TryParse(e.Payload, NumberStyles.None, CultureInfo.InvariantCulture, out var revision)) Raise(new ClusterSignal(ClusterTopic.Commits));
+            else if (!store.IsOwnCommit(e.PID, revision)) Raise(new ClusterSignal(ClusterTopic.Commits, revision));
             return;
         }
         var space = e.Payload.IndexOf(' ', StringComparison.Ordinal);
         if (space <= 0 || e.Payload.AsSpan(0, space).SequenceEqual(_sender)) return;
-        if (Enum.TryParse<ClusterTopic>(e.Payload.AsSpan(space + 1), out var topic)) Raise(topic);
+        if (Enum.TryParse<ClusterTopic>(e.Payload.AsSpan(space + 1), out var topic)) Raise(new ClusterSignal(topic));
     }
 
-    private void Raise(ClusterTopic topic)
+    private void Raise(ClusterSignal signal)
     {
-        Action<ClusterTopic>? handlers;
+        Action<ClusterSignal>? handlers;
         lock (_gate) handlers = _signaled;
         if (handlers is null) return;
-        foreach (var handler in handlers.GetInvocationList().Cast<Action<ClusterTopic>>())
+        foreach (var handler in handlers.GetInvocationList().Cast<Action<ClusterSignal>>())
         {
             // One failing handler must neither stop the others nor the listening loop.
-            try { handler(topic); }
-            catch (Exception e) { LogHandlerFailed(logger, e, topic); }
+            try { handler(signal); }
+            catch (Exception e) { LogHandlerFailed(logger, e, signal.Topic); }
         }
     }
 

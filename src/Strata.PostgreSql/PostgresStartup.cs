@@ -15,8 +15,8 @@ namespace Strata.PostgreSql;
 /// schema, the bootstrap admin token, the first data key) is so created once, by the first instance; the others find
 /// it. It also refuses a start whose signing key differs from the one the cluster signs with.
 /// </summary>
-internal sealed partial class PostgresStartup(PostgresStore store, IOptions<StrataOptions> options, StrataEnvironment environment,
-    TimeProvider time, ILogger<PostgresStartup> logger) : IHostedLifecycleService, IAsyncDisposable
+internal sealed partial class PostgresStartup(PostgresStore store, IStrataStore registered, IOptions<StrataOptions> options,
+    StrataEnvironment environment, TimeProvider time, ILogger<PostgresStartup> logger) : IHostedLifecycleService, IAsyncDisposable
 {
     public const string SigningKeyName = "signing";
 
@@ -27,6 +27,8 @@ internal sealed partial class PostgresStartup(PostgresStore store, IOptions<Stra
 
     public async Task StartingAsync(CancellationToken ct)
     {
+        if (!ReferenceEquals(registered, store))
+            throw new InvalidOperationException("AddStrata was called after AddStrataPostgreSql and put the SQLite store back: call AddStrataPostgreSql after AddStrata.");
         // The data folder still holds this instance's own files: the signing key unless it comes from the
         // environment, session keys, the bootstrap token file.
         var dataDirectory = Path.GetFullPath(options.Value.DataDirectory);

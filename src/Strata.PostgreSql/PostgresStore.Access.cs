@@ -49,6 +49,30 @@ internal sealed partial class PostgresStore
                 """, p => p.Add(Int("now", now)), ReadSession, ct).ConfigureAwait(false);
         });
 
+    public Task<SessionRecord?> SessionAsync(string id, CancellationToken ct = default) => Guarded(async () =>
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var rows = await QueryAsync(connection, null, $"SELECT {SessionColumns} FROM sessions WHERE id = @id", p => p.Add(Text("id", id)),
+            ReadSession, ct).ConfigureAwait(false);
+        return rows.SingleOrDefault();
+    });
+
+    public Task<IReadOnlyList<string>> SessionKeysAsync(CancellationToken ct = default) =>
+        Guarded<IReadOnlyList<string>>(async () =>
+        {
+            await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+            return await QueryAsync(connection, null, """SELECT xml FROM session_keys ORDER BY created_at, name COLLATE "C" """, _ => { },
+                r => r.GetString(0), ct).ConfigureAwait(false);
+        });
+
+    public Task AddSessionKeyAsync(string name, string xml, long createdAt, CancellationToken ct = default) => Guarded(async () =>
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        return await ExecuteAsync(connection, null,
+            "INSERT INTO session_keys (name, xml, created_at) VALUES (@name, @xml, @at) ON CONFLICT (name) DO NOTHING", ct,
+            Text("name", name), Text("xml", xml), Int("at", createdAt)).ConfigureAwait(false);
+    });
+
     public Task SaveSessionsAsync(IReadOnlyList<SessionRecord> sessions, CancellationToken ct = default) => Guarded(async () =>
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);

@@ -134,6 +134,23 @@ internal sealed partial class PostgresStore
         return 0;
     });
 
+    /// <summary>
+    /// Inserts the token only if the store holds none, atomically across instances: a transaction-level advisory lock
+    /// around the look and the insert (two plain inserts would each see no token).
+    /// </summary>
+    public Task<bool> AddFirstTokenAsync(TokenRecord token, CancellationToken ct = default) => Guarded(async () =>
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await ExecuteAsync(connection, tx, "SELECT pg_advisory_xact_lock(hashtextextended(@name, 0))", ct, Text("name", $"strata:first-token:{Schema}"))
+            .ConfigureAwait(false);
+        await using (var any = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM tokens)", connection, tx))
+            if ((bool)(await any.ExecuteScalarAsync(ct).ConfigureAwait(false))!) return false;
+        await SaveTokenAsync(connection, tx, token with { LastUsedAt = null, RevokedAt = null }, ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return true;
+    });
+
     private static Task<int> SaveTokenAsync(NpgsqlConnection connection, NpgsqlTransaction tx, TokenRecord t, CancellationToken ct) =>
         ExecuteAsync(connection, tx, """
             INSERT INTO tokens AS t (id, name, secret_hash, grants, created_at, expires_at, last_used_at, revoked_at)

@@ -12,13 +12,14 @@ namespace Strata.PostgreSql;
 /// Connection failures become transient <see cref="StoreUnavailableException"/>s: nothing is acknowledged unless
 /// PostgreSQL committed it.
 /// </summary>
-internal sealed partial class PostgresStore : ISettingsStore, IAccessStore
+internal sealed partial class PostgresStore : IStrataStore
 {
     public const string DefaultSchema = "strata";
 
     private readonly NpgsqlDataSource _source;
     private readonly NpgsqlDataSource _dedicated;
     private long _lastCommitted;
+    private int _disposed;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(int Session, long Revision), byte> _committing = new();
 
     public PostgresStore(string connectionString, string schema = DefaultSchema)
@@ -96,7 +97,7 @@ internal sealed partial class PostgresStore : ISettingsStore, IAccessStore
     /// Opens the commit transaction: locks the head, reads the last committed revision and the commit time (the
     /// database's clock, never below the last commit's). Dispose without committing to roll back.
     /// </summary>
-    public Task<PostgresCommitTransaction> BeginCommitAsync(CancellationToken ct = default) => Guarded(async () =>
+    public Task<ICommitTransaction> BeginCommitAsync(CancellationToken ct = default) => Guarded<ICommitTransaction>(async () =>
     {
         var connection = await OpenAsync(ct).ConfigureAwait(false);
         NpgsqlTransaction? tx = null;
@@ -117,17 +118,6 @@ internal sealed partial class PostgresStore : ISettingsStore, IAccessStore
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-    });
-
-    /// <summary>
-    /// Commits records numbered by the caller: they must continue the head's revision without a gap, or the commit is
-    /// refused (another instance committed that revision).
-    /// </summary>
-    public Task CommitAsync(IReadOnlyList<ChangeRecord> records, IReadOnlyList<AuditRecord> audit, CancellationToken ct = default) => Guarded(async () =>
-    {
-        await using var commit = await BeginCommitAsync(ct).ConfigureAwait(false);
-        await commit.CommitAsync(records, audit, ct).ConfigureAwait(false);
-        return 0;
     });
 
     /// <summary>Whether a commit notification is of this process's own commit: one it made, or is making on that session.</summary>
@@ -287,6 +277,7 @@ internal sealed partial class PostgresStore : ISettingsStore, IAccessStore
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _source.DisposeAsync().ConfigureAwait(false);
         await _dedicated.DisposeAsync().ConfigureAwait(false);
     }

@@ -14,7 +14,7 @@ public static class StrataPostgreSqlServiceCollectionExtensions
     /// <summary>
     /// Keeps Strata's settings, history, audit, tokens, keys, users and sessions in PostgreSQL instead of SQLite, shared
     /// by every instance that uses the same database and schema: each instance follows the others' commits and
-    /// changes. Call with <c>AddStrata</c>, before or after it, e.g.
+    /// changes. Call after <c>AddStrata</c>, e.g.
     /// <c>services.AddStrataPostgreSql(o =&gt; o.ConnectionString = "Host=db;Database=strata;Username=strata")</c>.
     /// Every instance must hold the same master key and the same signing key (<c>STRATA_SIGNING_KEY</c>); a start whose
     /// signing key differs from the others' is refused.
@@ -30,9 +30,9 @@ public static class StrataPostgreSqlServiceCollectionExtensions
                 throw new StoreUnavailableException("The PostgreSQL connection string is empty: set Strata:PostgreSql:ConnectionString.", isTransient: false);
             return new PostgresStore(options.ConnectionString, options.Schema);
         });
-        // In place of what AddStrata registers (SQLite, one instance), whichever was called first.
-        Replace<ISettingsStore>(services, sp => sp.GetRequiredService<PostgresStore>());
-        Replace<IAccessStore>(services, sp => sp.GetRequiredService<PostgresStore>());
+        // In place of what AddStrata registers (SQLite, one instance); PostgresStartup refuses to start if AddStrata
+        // came after this and put SQLite back.
+        services.AddStrataStore(sp => sp.GetRequiredService<PostgresStore>());
         services.TryAddSingleton<PostgresLeases>();
         services.TryAddSingleton<PostgresSignals>();
         Replace<IClusterLeases>(services, sp => sp.GetRequiredService<PostgresLeases>());

@@ -3,47 +3,60 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Strata.Cluster;
+using Strata.Storage;
 
 namespace Strata.Access;
 
 /// <summary>
-/// The data-protection keys of the session cookie, and only of it: in <c>session-keys/</c> of the data folder (0700,
-/// each key file 0600), so cookies stay valid across restarts. The host's own data protection is left alone.
+/// The data-protection keys of the session cookie, and only of it, kept in the store (migration 010): cookies stay
+/// valid across restarts, and every instance on a shared store reads the cookies any of them wrote. The host's own
+/// data protection is left alone.
 /// </summary>
-internal static class SessionKeys
+internal sealed class SessionKeys(ISessionStore store, IClusterLeases leases, IOptions<StrataOptions> options, TimeProvider time)
 {
+    /// <summary>Where versions before the store kept them, in the data folder: imported once, then removed.</summary>
     public const string FolderName = "session-keys";
 
-    public static IDataProtectionProvider Provider(string dataDirectory)
+    // A container of its own: the host's data protection (its keys, its application name) is not touched.
+    private readonly Lazy<IDataProtectionProvider> _provider = new(() =>
     {
-        var folder = Path.Combine(Path.GetFullPath(dataDirectory), FolderName);
-        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(folder);
-        else Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return DataProtectionProvider.Create(new DirectoryInfo(folder), builder =>
+        var services = new ServiceCollection();
+        services.AddDataProtection().SetApplicationName("Strata.Session");
+        services.Configure<KeyManagementOptions>(o => o.XmlRepository = new StoreXmlRepository(store, time));
+        return services.BuildServiceProvider().GetRequiredService<IDataProtectionProvider>();
+    });
+
+    public IDataProtectionProvider Provider => _provider.Value;
+
+    /// <summary>
+    /// Imports an older version's key files, and makes sure a key exists before any cookie is written: created by one
+    /// instance, under a cluster lease, so instances starting together on a shared store agree on it.
+    /// </summary>
+    public async Task InitializeAsync(CancellationToken ct)
+    {
+        await using var lease = await leases.AcquireAsync("session-keys", ct).ConfigureAwait(false);
+        var folder = Path.Combine(Path.GetFullPath(options.Value.DataDirectory), FolderName);
+        if (Directory.Exists(folder))
         {
-            builder.SetApplicationName("Strata.Session");
-            builder.Services.Configure<KeyManagementOptions>(o => o.XmlRepository = new PrivateXmlRepository(folder));
-        });
+            foreach (var file in Directory.EnumerateFiles(folder, "*.xml"))
+                await store.AddSessionKeyAsync(Path.GetFileNameWithoutExtension(file), await File.ReadAllTextAsync(file, ct).ConfigureAwait(false),
+                    time.GetUtcNow().ToUnixTimeMilliseconds(), ct).ConfigureAwait(false);
+            Directory.Delete(folder, recursive: true);
+        }
+        // The framework creates its first key on first use: here, while the lease is held.
+        Provider.CreateProtector("Strata.Session.Startup").Protect([0]);
     }
 
-    /// <summary>Key files created 0600 (the framework's file repository leaves them to the umask).</summary>
-    private sealed class PrivateXmlRepository(string folder) : IXmlRepository
+    /// <summary>The framework's key repository over the store. Its interface is synchronous; it is called rarely (start, key rotation).</summary>
+    private sealed class StoreXmlRepository(ISessionStore store, TimeProvider time) : IXmlRepository
     {
         public IReadOnlyCollection<XElement> GetAllElements() =>
-            Directory.EnumerateFiles(folder, "*.xml").Select(file => XElement.Load(file)).ToList();
+            store.SessionKeysAsync().GetAwaiter().GetResult().Select(xml => XElement.Parse(xml)).ToList();
 
-        public void StoreElement(XElement element, string friendlyName)
-        {
-            var file = Path.Combine(folder, (string.IsNullOrWhiteSpace(friendlyName) ? Guid.NewGuid().ToString() : friendlyName) + ".xml");
-            var temporary = Path.Combine(folder, Guid.NewGuid().ToString("N") + ".tmp");
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            using (var stream = new FileStream(temporary, options))
-            {
-                element.Save(stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, file, overwrite: false);
-        }
+        public void StoreElement(XElement element, string friendlyName) =>
+            store.AddSessionKeyAsync(string.IsNullOrWhiteSpace(friendlyName) ? Guid.NewGuid().ToString() : friendlyName,
+                element.ToString(SaveOptions.DisableFormatting), time.GetUtcNow().ToUnixTimeMilliseconds()).GetAwaiter().GetResult();
     }
 }

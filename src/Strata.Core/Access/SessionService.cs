@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Strata.Engine;
+using Strata.Cluster;
 using Strata.Storage;
 
 namespace Strata.Access;
@@ -20,19 +21,21 @@ internal sealed partial class SessionService : IAsyncDisposable
     private static readonly TimeSpan KeepEnded = TimeSpan.FromDays(30);
 
     private readonly ConcurrentDictionary<string, Entry> _sessions = new(StringComparer.Ordinal);
-    private readonly IAccessStore _store;
+    private readonly ISessionStore _store;
     private readonly SettingsEngine _engine;
     private readonly UserService _users;
     private readonly TokenService _tokens;
+    private readonly IClusterSignals _signals;
     private readonly StrataUiOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private Task _flusher = Task.CompletedTask;
 
-    public SessionService(IAccessStore store, SettingsEngine engine, UserService users, TokenService tokens, IOptions<StrataOptions> options,
-        TimeProvider time, ILogger<SessionService> logger)
+    public SessionService(ISessionStore store, SettingsEngine engine, UserService users, TokenService tokens, IClusterSignals signals,
+        IOptions<StrataOptions> options, TimeProvider time, ILogger<SessionService> logger)
     {
+        _signals = signals;
         _store = store;
         _engine = engine;
         _users = users;
@@ -77,13 +80,68 @@ internal sealed partial class SessionService : IAsyncDisposable
     }
 
     /// <summary>
+    /// Like <see cref="Use"/>, but asks the store about a session this instance does not know (opened by another
+    /// instance on a shared store) or that looks idle here (its other requests may have gone to another instance).
+    /// </summary>
+    public async Task<SessionRecord?> UseAsync(string id, CancellationToken ct = default)
+    {
+        if (Use(id) is { } session) return session;
+        if (_sessions.TryGetValue(id, out var known) && (known.Record.RevokedAt is not null || known.Record.ExpiresAt <= Now)) return null;
+        SessionRecord? stored;
+        try
+        {
+            stored = await _store.SessionAsync(id, ct).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException e)
+        {
+            // The store is down: sessions this instance knows go on; one it does not know cannot be checked.
+            LogLookupFailed(_logger, e);
+            return null;
+        }
+        if (stored is null) return null;
+        await MergeAsync(_sessions.GetOrAdd(id, _ => new Entry(stored)), stored).ConfigureAwait(false);
+        return Use(id);
+    }
+
+    /// <summary>Takes in what another instance did to the sessions: later last-seen times, revocations, sessions ended there.</summary>
+    public async Task ReloadAsync(CancellationToken ct = default)
+    {
+        var active = (await _store.SessionsAsync(Now, ct).ConfigureAwait(false)).ToDictionary(s => s.Id, StringComparer.Ordinal);
+        foreach (var (id, stored) in active) await MergeAsync(_sessions.GetOrAdd(id, _ => new Entry(stored)), stored).ConfigureAwait(false);
+        foreach (var (id, entry) in _sessions)
+        {
+            if (active.ContainsKey(id) || !entry.Current.IsActiveAt(Now)) continue;
+            if (await _store.SessionAsync(id, ct).ConfigureAwait(false) is { } stored) await MergeAsync(entry, stored).ConfigureAwait(false);
+            else if (_sessions.TryRemove(id, out _)) await entry.EndAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task MergeAsync(Entry entry, SessionRecord stored)
+    {
+        if (stored.LastSeenAt > entry.Record.LastSeenAt) entry.Record = entry.Record with { LastSeenAt = stored.LastSeenAt };
+        entry.LastSeen = Math.Max(entry.LastSeen, stored.LastSeenAt);
+        if (stored.RevokedAt is { } revoked && entry.Record.RevokedAt is null)
+        {
+            entry.Record = entry.Record with { RevokedAt = revoked };
+            await entry.EndAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// The principal of an active session, from the current record of its user or token; null (and the session ended)
     /// when the user was removed or the token revoked or expired.
     /// </summary>
     public async Task<StrataPrincipal?> PrincipalAsync(string id, CancellationToken ct)
     {
-        if (Use(id) is not { } session || !_sessions.TryGetValue(id, out var entry)) return null;
-        object? basis = session.UserId is { } userId ? _users.FindById(userId) : session.TokenId is { } tokenId ? _tokens.ValidPrincipal(tokenId) : null;
+        if (await UseAsync(id, ct).ConfigureAwait(false) is not { } session || !_sessions.TryGetValue(id, out var entry)) return null;
+        var basis = Basis(session);
+        if (basis is null)
+        {
+            // A user or token another instance just created may not be loaded here yet: look once more before ending it.
+            if (session.UserId is not null) await _users.ReloadAsync(ct).ConfigureAwait(false);
+            else await _tokens.ReloadAsync(ct).ConfigureAwait(false);
+            basis = Basis(session);
+        }
         if (basis is null)
         {
             await RevokeAsync(id, ct).ConfigureAwait(false);
@@ -108,6 +166,9 @@ internal sealed partial class SessionService : IAsyncDisposable
         return _sessions.Values.Select(e => e.Current).Where(s => s.IsActiveAt(now)).OrderBy(s => s.CreatedAt).ThenBy(s => s.Id, StringComparer.Ordinal).ToList();
     }
 
+    private object? Basis(SessionRecord session) =>
+        session.UserId is { } userId ? _users.FindById(userId) : session.TokenId is { } tokenId ? _tokens.ValidPrincipal(tokenId) : null;
+
     public SessionRecord? Find(string id) => _sessions.TryGetValue(id, out var entry) && entry.Current.IsActiveAt(Now) ? entry.Current : null;
 
     /// <summary>Ends a session server-side; false when there is no active one. Its open streams end too.</summary>
@@ -118,6 +179,7 @@ internal sealed partial class SessionService : IAsyncDisposable
         await SaveAsync(revoked, ct).ConfigureAwait(false);
         entry.Record = revoked;
         await entry.EndAsync().ConfigureAwait(false);
+        await _signals.SignalAsync(ClusterTopic.Sessions, ct).ConfigureAwait(false);
         return true;
     }
 
@@ -179,6 +241,9 @@ internal sealed partial class SessionService : IAsyncDisposable
         public CancellationToken Ending => _ending.Token;
         public Task EndAsync() => _ending.CancelAsync();
     }
+
+    [LoggerMessage(EventId = 321, Level = LogLevel.Warning, Message = "Could not look a session up in the store; it is treated as signed out")]
+    private static partial void LogLookupFailed(ILogger logger, Exception e);
 
     [LoggerMessage(EventId = 320, Level = LogLevel.Warning, Message = "Could not save session last-seen times; will retry")]
     private static partial void LogFlushFailed(ILogger logger, Exception e);

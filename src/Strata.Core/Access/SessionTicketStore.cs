@@ -21,9 +21,9 @@ internal sealed class SessionTicketStore(SessionService sessions) : ITicketStore
     // Idle expiry slides in the session record itself; the cookie is not reissued.
     public Task RenewAsync(string key, AuthenticationTicket ticket) => Task.CompletedTask;
 
-    public Task<AuthenticationTicket?> RetrieveAsync(string key)
+    public async Task<AuthenticationTicket?> RetrieveAsync(string key)
     {
-        if (sessions.Use(key) is not { } session) return Task.FromResult<AuthenticationTicket?>(null);
+        if (await sessions.UseAsync(key).ConfigureAwait(false) is not { } session) return null;
         var identity = new ClaimsIdentity([new Claim(SessionIdClaim, key)], StrataAuthentication.SessionScheme);
         var properties = new AuthenticationProperties
         {
@@ -32,7 +32,7 @@ internal sealed class SessionTicketStore(SessionService sessions) : ITicketStore
             IsPersistent = true,
             AllowRefresh = false,
         };
-        return Task.FromResult<AuthenticationTicket?>(new AuthenticationTicket(new ClaimsPrincipal(identity), properties, StrataAuthentication.SessionScheme));
+        return new AuthenticationTicket(new ClaimsPrincipal(identity), properties, StrataAuthentication.SessionScheme);
     }
 
     public Task RemoveAsync(string key) => sessions.RevokeAsync(key, CancellationToken.None);

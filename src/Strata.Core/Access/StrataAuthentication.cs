@@ -27,7 +27,7 @@ internal static class StrataAuthentication
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenScheme, o => o.Events = NoEvents)
             .AddCookie(SessionScheme);
         services.AddOptions<CookieAuthenticationOptions>(SessionScheme)
-            .Configure<IOptions<StrataOptions>, SessionTicketStore, SessionCookieEvents, TimeProvider>((o, strata, store, events, time) =>
+            .Configure<IOptions<StrataOptions>, SessionTicketStore, SessionCookieEvents, SessionKeys, TimeProvider>((o, strata, store, events, keys, time) =>
             {
                 o.Cookie.Name = SessionCookie.Name;
                 o.Cookie.HttpOnly = true;
@@ -43,8 +43,9 @@ internal static class StrataAuthentication
                 o.SlidingExpiration = false;
                 o.LoginPath = "/sign-in";
                 o.ReturnUrlParameter = "returnUrl";
-                o.DataProtectionProvider = SessionKeys.Provider(strata.Value.DataDirectory);
+                o.DataProtectionProvider = keys.Provider;
             });
+        services.AddSingleton<SessionKeys>();
         services.AddSingleton<SessionTicketStore>();
         services.AddSingleton<SessionCookieEvents>();
         services.AddAuthorization();

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Strata.Cluster;
 using Strata.Storage;
 
 namespace Strata.Access;
@@ -25,15 +26,17 @@ internal sealed partial class TokenService : IAsyncDisposable
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _endings = new(StringComparer.Ordinal);
     private readonly Lock _endingsGate = new();
     private Func<Func<Task<long>>, Task<long>> _exclusive = work => work();
-    private readonly ISettingsStore _store;
+    private readonly ITokenStore _store;
+    private readonly IClusterSignals _signals;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private Task _flusher = Task.CompletedTask;
 
-    public TokenService(ISettingsStore store, IReadOnlyList<string> anonymousGrants, TimeProvider time, ILogger logger)
+    public TokenService(ITokenStore store, IReadOnlyList<string> anonymousGrants, IClusterSignals signals, TimeProvider time, ILogger logger)
     {
         _store = store;
+        _signals = signals;
         _time = time;
         _logger = logger;
         Anonymous = new StrataPrincipal(StrataPrincipal.AnonymousName, null, ParseGrants(anonymousGrants, "Strata:AnonymousGrants"));
@@ -91,7 +94,7 @@ internal sealed partial class TokenService : IAsyncDisposable
     public async Task<(TokenRecord Record, string Secret)> CreateAsync(string name, IReadOnlyList<Grant> grants, long? expiresAt, CancellationToken ct)
     {
         var secret = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
-        return (await AddAsync(name, secret, grants, expiresAt, ct).ConfigureAwait(false), secret);
+        return ((await AddAsync(name, secret, grants, expiresAt, ct).ConfigureAwait(false))!, secret);
     }
 
     /// <summary>Revokes a token; false when there is no such token. Revoking twice keeps the first time.</summary>
@@ -101,6 +104,7 @@ internal sealed partial class TokenService : IAsyncDisposable
         if (token is null) return false;
         var revoked = token with { RevokedAt = token.RevokedAt ?? _time.GetUtcNow().ToUnixTimeMilliseconds() };
         await SaveAsync([revoked], ct).ConfigureAwait(false);
+        await _signals.SignalAsync(ClusterTopic.Tokens, ct).ConfigureAwait(false);
         CancellationTokenSource? ending;
         lock (_endingsGate)
         {
@@ -171,7 +175,9 @@ internal sealed partial class TokenService : IAsyncDisposable
         {
             if (adminToken.Trim().Length < 32)
                 throw new DefinitionException($"{AdminTokenVariable} must be at least 32 characters; generate one with `openssl rand -base64 32`.");
-            await AddAsync("admin", adminToken.Trim(), [new Grant(Permission.Admin, "*")], null, ct).ConfigureAwait(false);
+            // Instances starting together on a shared store each try: the first one adds it, the others load it.
+            if (await AddAsync("admin", adminToken.Trim(), [new Grant(Permission.Admin, "*")], null, ct, first: true).ConfigureAwait(false) is null)
+                await ReloadAsync(ct).ConfigureAwait(false);
             return;
         }
         var secret = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
@@ -179,14 +185,22 @@ internal sealed partial class TokenService : IAsyncDisposable
         // The file first, then the row; a failure at either step leaves neither, so the next start bootstraps again
         // (the other order could commit an admin token whose secret nobody holds).
         await WriteTokenFileAsync(file, secret, ct).ConfigureAwait(false);
+        TokenRecord? added;
         try
         {
-            await AddAsync("admin", secret, [new Grant(Permission.Admin, "*")], null, ct).ConfigureAwait(false);
+            added = await AddAsync("admin", secret, [new Grant(Permission.Admin, "*")], null, ct, first: true).ConfigureAwait(false);
         }
         catch
         {
             File.Delete(file);
             throw;
+        }
+        if (added is null)
+        {
+            // Another instance on the shared store bootstrapped first: its token is the admin's, this secret opens nothing.
+            File.Delete(file);
+            await ReloadAsync(ct).ConfigureAwait(false);
+            return;
         }
         BootstrapTokenFile = file;
     }
@@ -231,14 +245,40 @@ internal sealed partial class TokenService : IAsyncDisposable
         }
     }
 
-    private async Task<TokenRecord> AddAsync(string name, string secret, IReadOnlyList<Grant> grants, long? expiresAt, CancellationToken ct)
+    /// <summary>
+    /// Takes in tokens another instance on a shared store created or revoked; a revocation there ends this instance's
+    /// streams opened with the token too.
+    /// </summary>
+    public async Task ReloadAsync(CancellationToken ct = default)
+    {
+        foreach (var token in await _store.TokensAsync(ct).ConfigureAwait(false))
+        {
+            CancellationTokenSource? ending = null;
+            lock (_endingsGate)
+            {
+                Keep(token);
+                if (token.RevokedAt is not null) _endings.TryRemove(token.Id, out ending);
+            }
+            if (ending is not null) await ending.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Adds a token and tells the other instances; with <paramref name="first"/>, only into a store without any (null when it had one).</summary>
+    private async Task<TokenRecord?> AddAsync(string name, string secret, IReadOnlyList<Grant> grants, long? expiresAt, CancellationToken ct,
+        bool first = false)
     {
         Span<char> hash = stackalloc char[64];
         if (!TryHash(secret, hash)) throw new ArgumentException("A token may be at most 512 characters.", nameof(secret));
         var record = new TokenRecord("t" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), name, new string(hash),
             grants.Select(g => g.ToString()).ToList(), _time.GetUtcNow().ToUnixTimeMilliseconds(), expiresAt);
-        await SaveAsync([record], ct).ConfigureAwait(false);
+        if (first)
+        {
+            if (await _exclusive(async () => await _store.AddFirstTokenAsync(record, ct).ConfigureAwait(false) ? 1 : 0).ConfigureAwait(false) == 0)
+                return null;
+        }
+        else await SaveAsync([record], ct).ConfigureAwait(false);
         Keep(record);
+        await _signals.SignalAsync(ClusterTopic.Tokens, ct).ConfigureAwait(false);
         return record;
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Strata.Engine;
+using Strata.Cluster;
 using Strata.Storage;
 
 namespace Strata.Access;
@@ -11,7 +12,7 @@ namespace Strata.Access;
 /// through to the store. Passwords are hashed with ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/>
 /// (PBKDF2-HMAC-SHA512, salted); the clear password is never kept.
 /// </summary>
-internal sealed class UserService(IAccessStore store, SettingsEngine engine, TimeProvider time)
+internal sealed class UserService(IUserStore store, SettingsEngine engine, IClusterSignals signals, TimeProvider time)
 {
     public const int MinPasswordLength = 8;
     public const int MaxPasswordLength = 1024;
@@ -23,9 +24,14 @@ internal sealed class UserService(IAccessStore store, SettingsEngine engine, Tim
     // Checked when the name is unknown, so a wrong name costs as long as a wrong password.
     private readonly Lazy<string> _decoy = new(() => Hasher.HashPassword(null!, Convert.ToHexString(RandomNumberGenerator.GetBytes(16))));
 
-    public async Task InitializeAsync(CancellationToken ct)
+    public Task InitializeAsync(CancellationToken ct) => ReloadAsync(ct);
+
+    /// <summary>Reads the users again: what another instance on a shared store added, changed or removed.</summary>
+    public async Task ReloadAsync(CancellationToken ct = default)
     {
-        foreach (var user in await store.UsersAsync(ct).ConfigureAwait(false)) _byId[user.Id] = user;
+        var users = await store.UsersAsync(ct).ConfigureAwait(false);
+        foreach (var user in users) _byId[user.Id] = user;
+        foreach (var id in _byId.Keys.Except(users.Select(u => u.Id), StringComparer.Ordinal)) _byId.TryRemove(id, out _);
     }
 
     public IReadOnlyList<UserRecord> List() => _byId.Values.OrderBy(u => u.CreatedAt).ThenBy(u => u.Id, StringComparer.Ordinal).ToList();
@@ -100,6 +106,7 @@ internal sealed class UserService(IAccessStore store, SettingsEngine engine, Tim
             if (Find(name) is not { } user) return null;
             await engine.ExclusiveAsync(async () => await store.DeleteUserAsync(user.Id, ct).ConfigureAwait(false) ? 1 : 0).ConfigureAwait(false);
             _byId.TryRemove(user.Id, out _);
+            await signals.SignalAsync(ClusterTopic.Users, ct).ConfigureAwait(false);
             return user;
         }
         finally
@@ -130,6 +137,7 @@ internal sealed class UserService(IAccessStore store, SettingsEngine engine, Tim
             return 1;
         }).ConfigureAwait(false);
         _byId[user.Id] = user;
+        await signals.SignalAsync(ClusterTopic.Users, ct).ConfigureAwait(false);
         return user;
     }
 }

@@ -10,6 +10,6 @@ internal sealed class AuditLogQuery(SettingsEngine engine, CommandAudit audit)
     public async Task<IReadOnlyList<AuditRecord>> RunAsync(Caller caller, AuditQuery query, CancellationToken ct = default)
     {
         await audit.DemandAsync(caller, Permission.Admin, "*").ConfigureAwait(false);
-        return await engine.Store.AuditAsync(query, ct).ConfigureAwait(false);
+        return await engine.AuditLog.AuditAsync(query, ct).ConfigureAwait(false);
     }
 }

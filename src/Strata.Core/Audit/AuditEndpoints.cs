@@ -71,7 +71,7 @@ internal static class AuditEndpoints
         }
         string? Text(string name) => q.TryGetValue(name, out var v) && v.Count > 0 && !string.IsNullOrEmpty(v[0]) ? v[0] : null;
 
-        var records = await engine.Store.AuditAsync(new AuditQuery(Text("actor"), Text("action"), Text("namespace"), Text("key"), from, to, before, limit),
+        var records = await engine.AuditLog.AuditAsync(new AuditQuery(Text("actor"), Text("action"), Text("namespace"), Text("key"), from, to, before, limit),
             request.HttpContext.RequestAborted).ConfigureAwait(false);
         return JsonBytes.Result(w =>
         {

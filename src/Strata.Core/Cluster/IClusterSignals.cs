@@ -7,7 +7,7 @@ namespace Strata.Cluster;
 internal interface IClusterSignals
 {
     /// <summary>Raised for another instance's signal, and with <see cref="ClusterTopic.All"/> after signals may have been missed.</summary>
-    event Action<ClusterTopic>? Signaled;
+    event Action<ClusterSignal>? Signaled;
 
     /// <summary>Tells the other instances; completes once sent (a signal that could not be sent is logged, not thrown).</summary>
     Task SignalAsync(ClusterTopic topic, CancellationToken ct = default);

@@ -3,7 +3,7 @@ namespace Strata.Cluster;
 /// <summary>The cluster of one: every lease is this instance's, and there is nobody to signal.</summary>
 internal sealed class SingleInstance : IClusterLeases, IClusterSignals
 {
-    event Action<ClusterTopic>? IClusterSignals.Signaled { add { } remove { } }
+    event Action<ClusterSignal>? IClusterSignals.Signaled { add { } remove { } }
 
     public Task<ClusterLease> AcquireAsync(string name, CancellationToken ct)
     {

@@ -21,27 +21,29 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
     private bool _closed;
-    private readonly ISettingsStore _store;
+    private readonly ISettingsLog _store;
     private readonly SnapshotHolder _snapshots;
     private readonly ChangeFeed _feed;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Func<ChangeRecord, ChangeRecord> _seal;
+    private readonly Func<ChangeRecord, ChangeRecord> _open;
     private readonly Func<StoreContents, Snapshot> _load;
     private readonly Func<string, string, bool> _isSensitive;
     private readonly ArrayBufferWriter<byte> _detailBuffer = new(1024);
     private readonly Utf8JsonWriter _detailWriter;
-    // The time of the last commit: a clock that steps back does not take commit times with it.
-    private long _lastAt;
+    private int _followWanted;
 
-    // seal: a record as the store keeps it (secrets encrypted); load: what the store holds as a snapshot
+    // seal: a record as the store keeps it (secrets encrypted); open: a stored record with its secret decrypted (or
+    // marked unreadable), for commits followed from other instances; load: what the store holds as a snapshot
     // (secrets decrypted), for reloads.
-    public CommitPipeline(ISettingsStore store, SnapshotHolder snapshots, ChangeFeed feed, TimeProvider time, ILogger logger,
-        Func<ChangeRecord, ChangeRecord> seal, Func<StoreContents, Snapshot> load, Func<string, string, bool> isSensitive, long lastAt)
+    public CommitPipeline(ISettingsLog store, SnapshotHolder snapshots, ChangeFeed feed, TimeProvider time, ILogger logger,
+        Func<ChangeRecord, ChangeRecord> seal, Func<ChangeRecord, ChangeRecord> open, Func<StoreContents, Snapshot> load,
+        Func<string, string, bool> isSensitive)
     {
-        _lastAt = lastAt;
         _isSensitive = isSensitive;
         _seal = seal;
+        _open = open;
         _load = load;
         _store = store;
         _snapshots = snapshots;
@@ -56,6 +58,23 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
 
     /// <summary>Re-reads the store into a fresh snapshot (inside the loop, so no commit races it) and announces it.</summary>
     public Task<CommitResult> ReloadAsync(string actor) => Enqueue(new Pending(new ChangeSet([], actor), reload: true)).Completion.Task;
+
+    /// <summary>
+    /// Applies and publishes the commits other instances made on a shared store since this snapshot's revision (read
+    /// from the store, in order); completes once they are in the snapshot.
+    /// </summary>
+    public Task<CommitResult> FollowAsync() => Enqueue(new Pending(new ChangeSet([], "strata"), follow: true)).Completion.Task;
+
+    /// <summary>
+    /// Asks for a <see cref="FollowAsync"/> without waiting for it: however many signals arrive before the loop reads
+    /// the store, it reads once. A failed read is logged; the next signal reads again.
+    /// </summary>
+    public void RequestFollow()
+    {
+        if (Interlocked.Exchange(ref _followWanted, 1) == 1) return;
+        FollowAsync().ContinueWith(t => LogFollowFailed(_logger, t.Exception!.GetBaseException()), CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
 
     /// <summary>Appends audit events, group-committed with whatever else is queued; completes once they are durable.</summary>
     public Task AuditAsync(IReadOnlyList<AuditRecord> events) => Enqueue(new Pending(new ChangeSet([], "strata"), audit: events)).Completion.Task;
@@ -145,16 +164,28 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
     private async Task CommitBatchAsync(List<Pending> batch)
     {
         var snapshot = _snapshots.Current;
-        if (batch.Exists(p => p.Reload))
+        if (batch.Exists(p => p.Reload)) _snapshots.Current = snapshot = _load(await _store.LoadAsync().ConfigureAwait(false));
+        else if (batch.Exists(p => p.Follow))
         {
-            var contents = await _store.LoadAsync().ConfigureAwait(false);
-            _snapshots.Current = snapshot = _load(contents);
-            _lastAt = Math.Max(_lastAt, contents.LastAt);
+            // Cleared before reading: a signal that arrives during the read asks for another.
+            Interlocked.Exchange(ref _followWanted, 0);
+            snapshot = await FollowStoreAsync(snapshot).ConfigureAwait(false);
         }
+        if (!batch.Exists(p => p.Set.Changes.Count > 0 || p.Audit.Count > 0))
+        {
+            foreach (var request in batch) Acknowledge(request, snapshot);
+            return;
+        }
+
+        await using var tx = await _store.BeginCommitAsync().ConfigureAwait(false);
+        // Under the store's write lock: another instance's commits come first, so every precondition below is checked
+        // against the store's latest state.
+        if (tx.Revision > snapshot.Revision) snapshot = Follow(snapshot, await tx.ChangesAsync(snapshot.Revision).ConfigureAwait(false));
+        if (tx.Revision != snapshot.Revision)
+            throw new StoreUnavailableException($"The store is at revision {tx.Revision} and this instance at {snapshot.Revision}; reload to follow it.", isTransient: false);
         var revision = snapshot.Revision;
-        // Everything in a batch, audit events included, is stamped with its commit time, and times never go back:
-        // stores find a time by searching in commit order.
-        var now = _lastAt = Math.Max(_time.GetUtcNow().ToUnixTimeMilliseconds(), _lastAt);
+        // Everything in a batch, audit events included, is stamped with its commit time.
+        var now = tx.Time;
         var working = new Dictionary<(string, string), KeyState>(NameTuples.Pair);
         var records = new List<ChangeRecord>();
         var audit = new List<AuditRecord>();
@@ -162,10 +193,9 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
 
         foreach (var request in batch)
         {
-            if (request.Reload)
+            if (request.Reload || request.Follow)
             {
-                accepted.Add((request, new CommitResult(snapshot.Revision, []), null));
-                _feed.Publish(new ChangeEvent(ChangeEvent.Reloaded, snapshot.Revision, [], request.Set.Actor, now, snapshot));
+                Acknowledge(request, snapshot);
                 continue;
             }
             if (FindConflict(request.Set, snapshot, working) is { } conflict)
@@ -210,7 +240,7 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
         {
             try
             {
-                await _store.CommitAsync(records, audit).ConfigureAwait(false);
+                await tx.CommitAsync(records, audit).ConfigureAwait(false);
             }
             catch (Exception e)
             {
@@ -229,6 +259,57 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
             if (changed is { Count: > 0 })
                 _feed.Publish(new ChangeEvent(ChangeEvent.Updated, result.Revision, changed, request.Set.Actor, now));
         }
+    }
+
+    /// <summary>Acknowledges a request that commits nothing (a reload, a follow, an empty set) at the snapshot's revision.</summary>
+    private void Acknowledge(Pending request, Snapshot snapshot)
+    {
+        request.Completion.TrySetResult(new CommitResult(snapshot.Revision, []));
+        if (request.Reload)
+            _feed.Publish(new ChangeEvent(ChangeEvent.Reloaded, snapshot.Revision, [], request.Set.Actor, _time.GetUtcNow().ToUnixTimeMilliseconds(), snapshot));
+    }
+
+    private const int FollowPage = 256;
+
+    /// <summary>Reads what was committed after the snapshot's revision, a page of revisions at a time, and follows it.</summary>
+    private async Task<Snapshot> FollowStoreAsync(Snapshot snapshot)
+    {
+        while (true)
+        {
+            var records = await _store.ChangesAsync(snapshot.Revision, snapshot.Revision + FollowPage).ConfigureAwait(false);
+            if (records.Count == 0) return snapshot;
+            snapshot = Follow(snapshot, records);
+        }
+    }
+
+    /// <summary>
+    /// Applies committed records (another instance's, oldest first) to the snapshot and publishes one event per
+    /// revision, exactly as if this instance had committed them. Stops at a gap: the rest is read again next time.
+    /// </summary>
+    private Snapshot Follow(Snapshot snapshot, IReadOnlyList<ChangeRecord> records)
+    {
+        var working = new Dictionary<(string, string), KeyState>(NameTuples.Pair);
+        var events = new List<ChangeEvent>();
+        var revision = snapshot.Revision;
+        for (var i = 0; i < records.Count && records[i].Revision == revision + 1;)
+        {
+            revision = records[i].Revision;
+            var first = records[i];
+            var changed = new List<ChangedKey>();
+            for (; i < records.Count && records[i].Revision == revision; i++)
+            {
+                var opened = _open(records[i]);
+                var value = new StoredValue(opened.Scope, opened.NewValue, opened.Version, opened.CreatedAt, opened.At, opened.Revision, opened.Unreadable);
+                var state = Find(opened.Namespace, opened.Key, snapshot, working)?.With(value) ?? new KeyState(opened.Namespace, opened.Key, [value]);
+                working[(state.Namespace, state.Key)] = state;
+                changed.Add(new ChangedKey(state.Namespace, state.Key, opened.Scope, opened.Version, state));
+            }
+            events.Add(new ChangeEvent(ChangeEvent.Updated, revision, changed, first.Actor, first.At));
+        }
+        if (events.Count == 0) return snapshot;
+        _snapshots.Current = snapshot = snapshot.With(working.Values, revision);
+        foreach (var e in events) _feed.Publish(e);
+        return snapshot;
     }
 
     private static VersionConflictException? FindConflict(ChangeSet set, Snapshot snapshot, Dictionary<(string, string), KeyState> working)
@@ -259,6 +340,9 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
     private static KeyState? Find(string ns, string key, Snapshot snapshot, Dictionary<(string, string), KeyState> working) =>
         working.TryGetValue((ns, key), out var state) ? state : snapshot.Find(ns, key);
 
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Could not read other instances' commits from the store; the next signal tries again")]
+    private static partial void LogFollowFailed(ILogger logger, Exception e);
+
     [LoggerMessage(EventId = 100, Level = LogLevel.Error, Message = "Commit of {Count} request(s) failed; none was acknowledged")]
     private static partial void LogCommitFailed(ILogger logger, Exception e, int count);
 
@@ -280,10 +364,12 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
         return System.Text.Encoding.UTF8.GetString(_detailBuffer.WrittenSpan);
     }
 
-    private sealed class Pending(ChangeSet set, bool reload = false, IReadOnlyList<AuditRecord>? audit = null, Func<Task>? work = null)
+    private sealed class Pending(ChangeSet set, bool reload = false, IReadOnlyList<AuditRecord>? audit = null, Func<Task>? work = null,
+        bool follow = false)
     {
         public ChangeSet Set { get; } = set;
         public bool Reload { get; } = reload;
+        public bool Follow { get; } = follow;
         public IReadOnlyList<AuditRecord> Audit { get; } = audit ?? [];
         public Func<Task>? Work { get; } = work;
         public TaskCompletionSource<CommitResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -37,14 +37,17 @@ internal static class EngineServices
                 throw new DefinitionException($"LayerOrder names a layer twice: {string.Join(", ", order)}.");
             return new Resolver(sp.GetRequiredService<DefinitionRegistry>(), sp.GetRequiredService<EnvironmentLayer>(), order);
         });
-        services.AddSingleton(sp => new SecretKeeper(sp.GetRequiredService<ISettingsStore>(), sp.GetRequiredService<DefinitionRegistry>(),
+        services.AddSingleton(sp => new SecretKeeper(sp.GetRequiredService<IDataKeyStore>(), sp.GetRequiredService<ISealedValues>(), sp.GetRequiredService<DefinitionRegistry>(),
             MasterKey.Load(sp.GetRequiredService<StrataEnvironment>()[MasterKey.Variable], Options(sp).MasterKeyFile),
-            Options(sp).KeyRotationBatchSize, [.. Options(sp).Declassify ?? []], sp.GetRequiredService<TimeProvider>(), Logger(sp)));
-        services.AddSingleton(sp => new TokenService(sp.GetRequiredService<ISettingsStore>(), [.. Options(sp).AnonymousGrants ?? []],
+            Options(sp).KeyRotationBatchSize, [.. Options(sp).Declassify ?? []], sp.GetRequiredService<IClusterSignals>(),
+            // Other instances hear of a rotation within a second (their signals); one instance has nobody to wait for.
+            sp.GetRequiredService<IClusterSignals>() is SingleInstance ? TimeSpan.Zero : TimeSpan.FromSeconds(3),
+            sp.GetRequiredService<TimeProvider>(), Logger(sp)));
+        services.AddSingleton(sp => new TokenService(sp.GetRequiredService<ITokenStore>(), [.. Options(sp).AnonymousGrants ?? []], sp.GetRequiredService<IClusterSignals>(),
             sp.GetRequiredService<TimeProvider>(), Logger(sp)));
         services.AddSingleton<ChangeFeed>();
         services.AddSingleton<SigningKey>();
-        services.AddSingleton(sp => new HistoryFeed(sp.GetRequiredService<ISettingsStore>(), sp.GetRequiredService<SecretKeeper>()));
+        services.AddSingleton(sp => new HistoryFeed(sp.GetRequiredService<ISettingsLog>(), sp.GetRequiredService<SecretKeeper>()));
         // Refusals are written through the engine's commit loop, looked up when the first one is written.
         services.AddSingleton(sp => new DeniedRequestLog(events => sp.GetRequiredService<SettingsEngine>().AuditAsync([.. events]),
             sp.GetRequiredService<TimeProvider>(), Logger(sp)));
@@ -54,11 +57,11 @@ internal static class EngineServices
     }
 
     /// <summary>An engine composed exactly as a host composes it, over <paramref name="store"/> (tests, benchmarks).</summary>
-    public static SettingsEngine Create(StrataOptions options, ISettingsStore store, TimeProvider time) =>
+    public static SettingsEngine Create(StrataOptions options, IStrataStore store, TimeProvider time) =>
         new ServiceCollection()
             .AddLogging()
             .AddSingleton(Microsoft.Extensions.Options.Options.Create(options))
-            .AddSingleton(store)
+            .AddStrataStore(_ => store)
             .AddSingleton(time)
             .AddStrataEngine()
             .BuildServiceProvider()

@@ -10,7 +10,7 @@ namespace Strata.Engine;
 /// right after it. Watchers resume from it; an instance on a shared store can follow other instances' commits the
 /// same way. Reads pages of revisions, so a long replay holds a bounded number of records at once.
 /// </summary>
-internal sealed class HistoryFeed(ISettingsStore store, SecretKeeper secrets)
+internal sealed class HistoryFeed(ISettingsLog store, SecretKeeper secrets)
 {
     private const int PageRevisions = 256;
 

@@ -26,7 +26,7 @@ internal sealed class SettingsEngine : IAsyncDisposable
     private CommitPipeline? _pipeline;
     private int _disposed;
 
-    public SettingsEngine(IOptions<StrataOptions> options, ISettingsStore store, DefinitionRegistry registry, Resolver resolver, SecretKeeper secrets,
+    public SettingsEngine(IOptions<StrataOptions> options, ISettingsLog log, IAuditStore auditLog, DefinitionRegistry registry, Resolver resolver, SecretKeeper secrets,
         TokenService tokens, ChangeFeed feed, HistoryFeed history, SigningKey signing, DeniedRequestLog denials, StrataEnvironment environment,
         TimeProvider time, ILogger<SettingsEngine> logger)
     {
@@ -34,7 +34,8 @@ internal sealed class SettingsEngine : IAsyncDisposable
         Signing = signing;
         _signingKey = environment[SigningKey.Variable];
         Options = options.Value;
-        Store = store;
+        Log = log;
+        AuditLog = auditLog;
         Registry = registry;
         Resolver = resolver;
         Secrets = secrets;
@@ -49,7 +50,8 @@ internal sealed class SettingsEngine : IAsyncDisposable
     }
 
     public StrataOptions Options { get; }
-    public ISettingsStore Store { get; }
+    public ISettingsLog Log { get; }
+    public IAuditStore AuditLog { get; }
     public DefinitionRegistry Registry { get; }
     public Resolver Resolver { get; }
     public ChangeFeed Feed { get; }
@@ -65,15 +67,15 @@ internal sealed class SettingsEngine : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken ct = default)
     {
-        await Store.MigrateAsync(ct).ConfigureAwait(false);
+        await Log.MigrateAsync(ct).ConfigureAwait(false);
         // Other writers go through the commit loop once it runs; before, nothing else writes, so they run directly.
         await Tokens.InitializeAsync(Options.DataDirectory, _adminToken, Exclusive, ct).ConfigureAwait(false);
         await Secrets.InitializeAsync(Exclusive, ct).ConfigureAwait(false);
         Signing.Initialize(_signingKey, Options.DataDirectory);
-        var contents = await Store.LoadAsync(ct).ConfigureAwait(false);
+        var contents = await Log.LoadAsync(ct).ConfigureAwait(false);
         _snapshots.Current = Load(contents);
         Feed.Start(contents.Revision, TimeSpan.FromSeconds(Math.Max(1, Options.Watch.HeartbeatSeconds)), _time);
-        _pipeline = new CommitPipeline(Store, _snapshots, Feed, _time, _logger, Secrets.Seal, Load, Registry.IsSensitive, contents.LastAt);
+        _pipeline = new CommitPipeline(Log, _snapshots, Feed, _time, _logger, Secrets.Seal, Secrets.OpenFollowed, Load, Registry.IsSensitive);
         if (Secrets.StartupEvents.Count > 0) await _pipeline.AuditAsync(Secrets.StartupEvents).ConfigureAwait(false);
         Denials.Start();
     }
@@ -155,6 +157,12 @@ internal sealed class SettingsEngine : IAsyncDisposable
 
     public Task<CommitResult> ReloadAsync(string actor) => Pipeline.ReloadAsync(actor);
 
+    /// <summary>Reads and applies other instances' commits on a shared store, soon, without waiting (signals coalesce).</summary>
+    public void RequestFollow() => _pipeline?.RequestFollow();
+
+    /// <summary>Reads and applies other instances' commits on a shared store; completes once they are in the snapshot.</summary>
+    public Task FollowAsync() => Pipeline.FollowAsync();
+
     /// <summary>Appends audit events durably (group-committed with other writes).</summary>
     public Task AuditAsync(params AuditRecord[] events) => Pipeline.AuditAsync(events);
 
@@ -166,10 +174,10 @@ internal sealed class SettingsEngine : IAsyncDisposable
     /// </summary>
     public async Task<long> PruneAuditAsync(long before, Func<long, long, AuditRecord> describe, CancellationToken ct = default)
     {
-        var (through, count) = await Store.AuditBeforeAsync(before, ct).ConfigureAwait(false);
+        var (through, count) = await AuditLog.AuditBeforeAsync(before, ct).ConfigureAwait(false);
         await AuditAsync(describe(through, count)).ConfigureAwait(false);
         if (count == 0) return 0;
-        return await Exclusive(() => Store.DeleteAuditThroughAsync(through, ct)).ConfigureAwait(false);
+        return await Exclusive(() => AuditLog.DeleteAuditThroughAsync(through, ct)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -179,13 +187,13 @@ internal sealed class SettingsEngine : IAsyncDisposable
     public async Task<Snapshot> SnapshotAtAsync(string? ns, long revision, CancellationToken ct = default)
     {
         if (revision >= Current.Revision) return Current;
-        var entries = await Store.StateAtAsync(ns, revision, ct).ConfigureAwait(false);
+        var entries = await Log.StateAtAsync(ns, revision, ct).ConfigureAwait(false);
         return Snapshot.From(entries.Select(Secrets.TryOpen), revision);
     }
 
     /// <summary>History with secrets decrypted (callers mask them for output); a record that cannot be is marked <see cref="ChangeRecord.Unreadable"/>.</summary>
     public async Task<IReadOnlyList<ChangeRecord>> HistoryAsync(HistoryQuery query, CancellationToken ct = default) =>
-        (await Store.HistoryAsync(query, ct).ConfigureAwait(false)).Select(Secrets.TryOpen).ToList();
+        (await Log.HistoryAsync(query, ct).ConfigureAwait(false)).Select(Secrets.TryOpen).ToList();
 
     /// <summary>
     /// Stops in order: refusal summaries and token times are written through the commit loop before it drains, then
@@ -200,7 +208,7 @@ internal sealed class SettingsEngine : IAsyncDisposable
         if (_pipeline is not null) await _pipeline.DisposeAsync().ConfigureAwait(false);
         Feed.Dispose();
         Signing.Dispose();
-        await Store.DisposeAsync().ConfigureAwait(false);
+        await Log.DisposeAsync().ConfigureAwait(false);
     }
 
     private Snapshot Load(StoreContents contents) => Snapshot.From(contents.Entries.Select(Secrets.Open), contents.Revision);

@@ -10,7 +10,7 @@ internal sealed class StoreHealthCheck(SettingsEngine engine) : IHealthCheck
     {
         try
         {
-            var status = await engine.Store.StatusAsync(ct).ConfigureAwait(false);
+            var status = await engine.Log.StatusAsync(ct).ConfigureAwait(false);
             var data = new Dictionary<string, object>
             {
                 ["store"] = status.Kind,

@@ -35,7 +35,7 @@ internal sealed record ReadOptions(Snapshot Snapshot, ScopeChain Chain, bool Exp
             if (revision is not null) return (null, Problems.BadRequest("at", "conflict", "Give 'asOf' or 'at', not both."));
             if (!DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
                 return (null, Problems.BadRequest("at", "type", "'at' must be a time such as 2026-11-22T10:00:00Z."));
-            revision = await engine.Store.RevisionAtAsync(time, request.HttpContext.RequestAborted).ConfigureAwait(false);
+            revision = await engine.Log.RevisionAtAsync(time, request.HttpContext.RequestAborted).ConfigureAwait(false);
         }
         if (revision > snapshot.Revision && query.ContainsKey("asOf"))
             return (null, Problems.BadRequest("asOf", "range", $"Revision {revision} is in the future; the current one is {snapshot.Revision}."));

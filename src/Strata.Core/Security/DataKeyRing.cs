@@ -36,6 +36,14 @@ internal sealed class DataKeyRing
 
     public void Remove(string id) => _keys.TryRemove(id, out _);
 
+    public bool Contains(string id) => _keys.ContainsKey(id);
+
+    /// <summary>Makes a key already in the ring the one new secrets are sealed with.</summary>
+    public void Activate(string id)
+    {
+        if (_keys.ContainsKey(id)) _activeId = id;
+    }
+
     public static bool IsProtected(string? text) => text is not null && text.StartsWith(AnyEnvelope, StringComparison.Ordinal);
 
     /// <summary>The start of every envelope sealed with data key <paramref name="keyId"/>.</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using Strata.Cluster;
 using Strata.Naming;
 using Strata.Registry;
 using Strata.Storage;
@@ -15,7 +16,8 @@ namespace Strata.Security;
 /// </summary>
 internal sealed partial class SecretKeeper : IAsyncDisposable
 {
-    private readonly ISettingsStore _store;
+    private readonly IDataKeyStore _keys;
+    private readonly ISealedValues _store;
     private readonly DefinitionRegistry _registry;
     private readonly MasterKey? _master;
     private readonly TimeProvider _time;
@@ -26,12 +28,19 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
     private readonly SemaphoreSlim _rotating = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<AuditRecord> _startupEvents = [];
+    private readonly IClusterSignals _signals;
+    private readonly TimeSpan _retireSettle;
     private Func<Func<Task<long>>, Task<long>> _exclusive = work => work();
 
     // declassify: "ns/key" names an operator releases from encryption at this start (Strata:Declassify).
-    public SecretKeeper(ISettingsStore store, DefinitionRegistry registry, MasterKey? master, int batchSize, IReadOnlyList<string> declassify,
-        TimeProvider time, ILogger logger)
+    // retireSettle: how long a re-encrypted key waits before it retires, for other instances on a shared store to
+    // hear of the rotation and stop sealing with it (zero for one instance).
+    public SecretKeeper(IDataKeyStore keys, ISealedValues store, DefinitionRegistry registry, MasterKey? master, int batchSize, IReadOnlyList<string> declassify,
+        IClusterSignals signals, TimeSpan retireSettle, TimeProvider time, ILogger logger)
     {
+        _signals = signals;
+        _retireSettle = retireSettle;
+        _keys = keys;
         _store = store;
         _registry = registry;
         _master = master;
@@ -61,7 +70,7 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
     public async Task InitializeAsync(Func<Func<Task<long>>, Task<long>> exclusive, CancellationToken ct)
     {
         _exclusive = exclusive;
-        var keys = (await _store.DataKeysAsync(ct).ConfigureAwait(false)).Where(k => k.State != DataKeyRecord.Retired).ToList();
+        var keys = (await _keys.DataKeysAsync(ct).ConfigureAwait(false)).Where(k => k.State != DataKeyRecord.Retired).ToList();
         if (_master is null)
         {
             if (keys.Count > 0)
@@ -83,7 +92,7 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
         if (_ring.ActiveId is null) await AddActiveKeyAsync([], ct).ConfigureAwait(false);
         await UpgradeLegacyEnvelopesAsync(ct).ConfigureAwait(false);
         await ReconcileWithDefinitionsAsync(ct).ConfigureAwait(false);
-        if ((await _store.DataKeysAsync(ct).ConfigureAwait(false)).Any(k => k.State == DataKeyRecord.Retiring)) Rotation = Task.Run(ReencryptAsync);
+        if ((await _keys.DataKeysAsync(ct).ConfigureAwait(false)).Any(k => k.State == DataKeyRecord.Retiring)) Rotation = Task.Run(ReencryptAsync);
     }
 
     /// <summary>The record as the store must keep it: values of sensitive settings sealed (the old value is the previous version's).</summary>
@@ -117,6 +126,48 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
         catch (SecretException e) { return r with { Unreadable = e.Message }; }
     }
 
+    /// <summary>
+    /// Opens a record another instance on a shared store committed. One sealed with a data key this instance has not
+    /// loaded yet (a rotation there just began) reloads the keys first: runs on the commit loop's own thread.
+    /// </summary>
+    public ChangeRecord OpenFollowed(ChangeRecord r)
+    {
+        var opened = TryOpen(r);
+        if (opened.Unreadable is null || _master is null) return opened;
+        ReloadKeysAsync().GetAwaiter().GetResult();
+        return TryOpen(r);
+    }
+
+    /// <summary>
+    /// Takes in what another instance did to the data keys (a rotation there): new keys are opened, the active one
+    /// follows the store's, retired ones are dropped. A key the master key cannot open is left out and logged.
+    /// </summary>
+    public async Task ReloadKeysAsync(CancellationToken ct = default)
+    {
+        if (_master is null) return;
+        foreach (var key in await _keys.DataKeysAsync(ct).ConfigureAwait(false))
+        {
+            if (key.State == DataKeyRecord.Retired)
+            {
+                _ring.Remove(key.Id);
+                continue;
+            }
+            if (!_ring.Contains(key.Id))
+            {
+                if (DataKeyRing.Unwrap(_master, key.Id, key.Wrapped) is not { } material)
+                {
+                    LogForeignKey(_logger, key.Id);
+                    continue;
+                }
+                _ring.Add(key.Id, material, key.State == DataKeyRecord.Active);
+            }
+            else if (key.State == DataKeyRecord.Active) _ring.Activate(key.Id);
+        }
+    }
+
+    [LoggerMessage(EventId = 207, Level = LogLevel.Error, Message = "Data key {KeyId} in the store cannot be opened with this instance's master key; secrets sealed with it stay unreadable here")]
+    private static partial void LogForeignKey(ILogger logger, string keyId);
+
     /// <summary>Adds a new active data key and starts moving every secret onto it. Returns the new key's id.</summary>
     public async Task<string> RotateAsync(CancellationToken ct = default)
     {
@@ -124,7 +175,7 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
         await _rotating.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            var current = (await _store.DataKeysAsync(ct).ConfigureAwait(false)).Where(k => k.State == DataKeyRecord.Active);
+            var current = (await _keys.DataKeysAsync(ct).ConfigureAwait(false)).Where(k => k.State == DataKeyRecord.Active);
             var id = await AddActiveKeyAsync(current.Select(k => k with { State = DataKeyRecord.Retiring }).ToList(), ct).ConfigureAwait(false);
             LogRotationStarted(_logger, id);
             if (Rotation.IsCompleted) Rotation = Task.Run(ReencryptAsync);
@@ -140,7 +191,7 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
     public async Task<IReadOnlyList<(DataKeyRecord Key, long Values)>> DescribeAsync(CancellationToken ct = default)
     {
         var list = new List<(DataKeyRecord, long)>();
-        foreach (var key in await _store.DataKeysAsync(ct).ConfigureAwait(false))
+        foreach (var key in await _keys.DataKeysAsync(ct).ConfigureAwait(false))
             list.Add((key, key.State == DataKeyRecord.Retired ? 0 : await _store.CountEncryptedAsync(DataKeyRing.EnvelopePrefix(key.Id), ct).ConfigureAwait(false)));
         return list;
     }
@@ -158,8 +209,9 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
         var id = DataKeyRing.NewKeyId();
         var material = RandomNumberGenerator.GetBytes(32);
         alsoSave.Add(new DataKeyRecord(id, DataKeyRing.Wrap(_master!, id, material), DataKeyRecord.Active, _time.GetUtcNow().ToUnixTimeMilliseconds()));
-        await _store.SaveDataKeysAsync(alsoSave, ct).ConfigureAwait(false);
+        await _keys.SaveDataKeysAsync(alsoSave, ct).ConfigureAwait(false);
         _ring.Add(id, material, active: true);
+        await _signals.SignalAsync(ClusterTopic.DataKeys, ct).ConfigureAwait(false);
         return id;
     }
 
@@ -170,7 +222,7 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
         {
             while (true)
             {
-                var retiring = (await _store.DataKeysAsync(ct).ConfigureAwait(false)).Where(k => k.State == DataKeyRecord.Retiring).ToList();
+                var retiring = (await _keys.DataKeysAsync(ct).ConfigureAwait(false)).Where(k => k.State == DataKeyRecord.Retiring).ToList();
                 if (retiring.Count == 0) return;
                 foreach (var key in retiring)
                 {
@@ -184,6 +236,10 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
                         moved += n;
                         if (n > 0) continue;
                         // Counted on the commit loop too: every batch sealed before the switch has committed by then.
+                        if (await _exclusive(() => _store.CountEncryptedAsync(prefix, ct)).ConfigureAwait(false) != 0) continue;
+                        if (_retireSettle <= TimeSpan.Zero) break;
+                        // Another instance may seal with this key until it hears of the rotation: look again after that.
+                        await Task.Delay(_retireSettle, _time, ct).ConfigureAwait(false);
                         if (await _exclusive(() => _store.CountEncryptedAsync(prefix, ct)).ConfigureAwait(false) == 0) break;
                     }
                     await RetireAsync(key, ct).ConfigureAwait(false);
@@ -208,7 +264,7 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
         if (await _store.CountEncryptedAsync(DataKeyRing.Legacy, ct).ConfigureAwait(false) == 0) return;
         // Every key that may have sealed a legacy envelope retires, the active one too: an old copy of an envelope it
         // sealed (from a backup) must not open either. A damaged envelope does not stop the upgrade (see Reseal).
-        var old = (await _store.DataKeysAsync(ct).ConfigureAwait(false)).Where(k => k.State != DataKeyRecord.Retired).ToList();
+        var old = (await _keys.DataKeysAsync(ct).ConfigureAwait(false)).Where(k => k.State != DataKeyRecord.Retired).ToList();
         await AddActiveKeyAsync(old.Select(k => k with { State = DataKeyRecord.Retiring }).ToList(), ct).ConfigureAwait(false);
         long upgraded = 0, n;
         while ((n = await _store.ReencryptAsync(DataKeyRing.Legacy, _ring.Reseal, _batchSize, ct).ConfigureAwait(false)) > 0)
@@ -226,8 +282,9 @@ internal sealed partial class SecretKeeper : IAsyncDisposable
     /// <summary>Marks a data key retired and erases its wrapped material: nothing can be opened with it again.</summary>
     private async Task RetireAsync(DataKeyRecord key, CancellationToken ct)
     {
-        await _store.SaveDataKeysAsync([key with { State = DataKeyRecord.Retired, Wrapped = "" }], ct).ConfigureAwait(false);
+        await _keys.SaveDataKeysAsync([key with { State = DataKeyRecord.Retired, Wrapped = "" }], ct).ConfigureAwait(false);
         _ring.Remove(key.Id);
+        await _signals.SignalAsync(ClusterTopic.DataKeys, ct).ConfigureAwait(false);
     }
 
     private async Task ReconcileWithDefinitionsAsync(CancellationToken ct)

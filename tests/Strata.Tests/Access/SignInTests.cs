@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
 using Strata.Tests.Infrastructure;
 
 namespace Strata.Tests.Access;
@@ -157,14 +159,27 @@ public sealed class SignInTests : IDisposable
         await using var restarted = await StartAsync();
         using var alice = WithCookie(restarted, cookie);
         Assert.Equal(7, (await alice.GetFromJsonAsync<JsonElement>("api/v1/settings/billing/rate")).GetProperty("value").GetInt32());
-        Assert.True(Directory.Exists(Path.Combine(_dir.Path, "session-keys")));
-        if (!OperatingSystem.IsWindows())
-        {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(_dir.Path, "session-keys")));
-            var keys = Directory.GetFiles(Path.Combine(_dir.Path, "session-keys"));
-            Assert.NotEmpty(keys);
-            foreach (var key in keys) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
-        }
+        // The cookie's keys are in the database, where every instance on a shared store reads them, not in the data folder.
+        Assert.False(Directory.Exists(Path.Combine(_dir.Path, "session-keys")));
+        var key = Assert.Single(await restarted.Services.GetRequiredService<Strata.Storage.ISessionStore>().SessionKeysAsync());
+        Assert.Contains("<key id=", key);
+    }
+
+    [Fact]
+    public async Task Session_keys_an_older_version_kept_in_the_data_folder_are_moved_into_the_store()
+    {
+        var folder = Path.Combine(_dir.Path, "session-keys");
+        Directory.CreateDirectory(folder);
+        // What the previous release did: the framework's file repository under the session's application name.
+        var old = DataProtectionProvider.Create(new DirectoryInfo(folder), b => b.SetApplicationName("Strata.Session"));
+        old.CreateProtector("probe").Protect("x");
+        var keyId = System.Xml.Linq.XElement.Load(Directory.GetFiles(folder, "*.xml").Single()).Attribute("id")!.Value;
+
+        await using var server = await StartAsync();
+
+        Assert.False(Directory.Exists(folder));
+        var keys = await server.Services.GetRequiredService<Strata.Storage.ISessionStore>().SessionKeysAsync();
+        Assert.Contains(keys, k => System.Xml.Linq.XElement.Parse(k).Attribute("id")!.Value == keyId);
     }
 
     [Fact]

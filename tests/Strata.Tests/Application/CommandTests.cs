@@ -39,7 +39,7 @@ public sealed class CommandTests : IAsyncDisposable
 
     private static Change Set(string ns, string key, object value) => new(ns, key, "global", JsonSerializer.SerializeToElement(value));
 
-    private Task<IReadOnlyList<AuditRecord>> AuditAsync(string action) => Engine.Store.AuditAsync(new AuditQuery(Action: action));
+    private Task<IReadOnlyList<AuditRecord>> AuditAsync(string action) => Engine.AuditLog.AuditAsync(new AuditQuery(Action: action));
 
     [Fact]
     public async Task A_command_runs_for_a_caller_without_an_http_request_and_is_audited_as_that_caller()

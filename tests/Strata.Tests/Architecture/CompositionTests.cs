@@ -27,7 +27,7 @@ public sealed class CompositionTests
 
         var engine = provider.GetRequiredService<SettingsEngine>();
 
-        Assert.Same(provider.GetRequiredService<ISettingsStore>(), engine.Store);
+        Assert.Same(provider.GetRequiredService<ISettingsLog>(), engine.Log);
         Assert.Same(provider.GetRequiredService<DefinitionRegistry>(), engine.Registry);
         Assert.Same(provider.GetRequiredService<Resolver>(), engine.Resolver);
         Assert.Same(provider.GetRequiredService<SecretKeeper>(), engine.Secrets);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Strata.Engine;
 using Strata.Storage;
 using Strata.Storage.Sqlite;
@@ -11,37 +13,35 @@ public sealed class CommitPipelineTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    /// <summary>The real SQLite store, counting commits and able to fail on demand.</summary>
-    private sealed class ObservedStore(ISettingsStore inner) : ISettingsStore
+    /// <summary>The real SQLite store's log, counting commits and able to fail one on demand.</summary>
+    private sealed class ObservedStore(ISettingsLog inner) : ISettingsLog
     {
         public int Commits;
         public bool FailNext;
         public Task MigrateAsync(CancellationToken ct = default) => inner.MigrateAsync(ct);
         public Task<StoreContents> LoadAsync(CancellationToken ct = default) => inner.LoadAsync(ct);
-        public Task CommitAsync(IReadOnlyList<ChangeRecord> records, IReadOnlyList<AuditRecord> audit, CancellationToken ct = default)
-        {
-            Interlocked.Increment(ref Commits);
-            if (FailNext) { FailNext = false; throw new StoreUnavailableException("disk full", isTransient: true); }
-            return inner.CommitAsync(records, audit, ct);
-        }
-        public Task<IReadOnlyList<AuditRecord>> AuditAsync(AuditQuery q, CancellationToken ct = default) => inner.AuditAsync(q, ct);
-        public Task<(long ThroughId, long Count)> AuditBeforeAsync(long time, CancellationToken ct = default) => inner.AuditBeforeAsync(time, ct);
-        public Task<long> DeleteAuditThroughAsync(long id, CancellationToken ct = default) => inner.DeleteAuditThroughAsync(id, ct);
+        public async Task<ICommitTransaction> BeginCommitAsync(CancellationToken ct = default) =>
+            new ObservedTransaction(this, await inner.BeginCommitAsync(ct));
         public Task<IReadOnlyList<ChangeRecord>> HistoryAsync(HistoryQuery q, CancellationToken ct = default) => inner.HistoryAsync(q, ct);
         public Task<IReadOnlyList<ChangeRecord>> ChangesAsync(long after, long through, CancellationToken ct = default) => inner.ChangesAsync(after, through, ct);
         public Task<IReadOnlyList<StoredEntry>> StateAtAsync(string? ns, long r, CancellationToken ct = default) => inner.StateAtAsync(ns, r, ct);
         public Task<long> RevisionAtAsync(DateTimeOffset t, CancellationToken ct = default) => inner.RevisionAtAsync(t, ct);
         public Task<StoreStatus> StatusAsync(CancellationToken ct = default) => inner.StatusAsync(ct);
-        public Task<IReadOnlyList<DataKeyRecord>> DataKeysAsync(CancellationToken ct = default) => inner.DataKeysAsync(ct);
-        public Task SaveDataKeysAsync(IReadOnlyList<DataKeyRecord> keys, CancellationToken ct = default) => inner.SaveDataKeysAsync(keys, ct);
-        public Task<int> ReencryptAsync(string prefix, SecretRewriter rewrite, int batch, CancellationToken ct = default) => inner.ReencryptAsync(prefix, rewrite, batch, ct);
-        public Task<long> CountEncryptedAsync(string prefix, CancellationToken ct = default) => inner.CountEncryptedAsync(prefix, ct);
-        public Task<IReadOnlyList<(string Namespace, string Key)>> SealedKeysAsync(CancellationToken ct = default) => inner.SealedKeysAsync(ct);
-        public Task<int> RewriteKeyHistoryAsync(string ns, string key, SecretRewriter rewrite, bool maskAudit = false, CancellationToken ct = default) =>
-            inner.RewriteKeyHistoryAsync(ns, key, rewrite, maskAudit, ct);
-        public Task<IReadOnlyList<TokenRecord>> TokensAsync(CancellationToken ct = default) => inner.TokensAsync(ct);
-        public Task SaveTokensAsync(IReadOnlyList<TokenRecord> tokens, CancellationToken ct = default) => inner.SaveTokensAsync(tokens, ct);
         public ValueTask DisposeAsync() => inner.DisposeAsync();
+
+        private sealed class ObservedTransaction(ObservedStore store, ICommitTransaction inner) : ICommitTransaction
+        {
+            public long Revision => inner.Revision;
+            public long Time => inner.Time;
+            public Task<IReadOnlyList<ChangeRecord>> ChangesAsync(long after, CancellationToken ct = default) => inner.ChangesAsync(after, ct);
+            public Task CommitAsync(IReadOnlyList<ChangeRecord> records, IReadOnlyList<AuditRecord> audit, CancellationToken ct = default)
+            {
+                Interlocked.Increment(ref store.Commits);
+                if (store.FailNext) { store.FailNext = false; throw new StoreUnavailableException("disk full", isTransient: true); }
+                return inner.CommitAsync(records, audit, ct);
+            }
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
     }
 
     /// <summary>A clock the test sets by hand.</summary>
@@ -55,8 +55,19 @@ public sealed class CommitPipelineTests : IDisposable
     {
         var options = new StrataOptions { DataDirectory = _dir.Path, EnvironmentVariables = new System.Collections.Hashtable() };
         configure?.Invoke(options);
-        var store = new ObservedStore(new SqliteSettingsStore(_dir.File("strata.db")));
-        var engine = EngineServices.Create(options, store, clock ?? TimeProvider.System);
+        var time = clock ?? TimeProvider.System;
+        var sqlite = new SqliteSettingsStore(_dir.File("strata.db"), time);
+        var store = new ObservedStore(sqlite);
+        // The engine composed as a host composes it, with the log observed.
+        var engine = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(Options.Create(options))
+            .AddStrataStore(_ => sqlite)
+            .AddSingleton<ISettingsLog>(store)
+            .AddSingleton(time)
+            .AddStrataEngine()
+            .BuildServiceProvider()
+            .GetRequiredService<SettingsEngine>();
         await engine.StartAsync();
         return (engine, store);
     }
@@ -148,7 +159,7 @@ public sealed class CommitPipelineTests : IDisposable
             [new Change("a", "x", "global", EngineHarness.Json(1)), new Change("b", "y", "user:u", EngineHarness.Json(2))], "test"));
         Assert.Equal(1, result.Revision);
         Assert.Equal(2, result.Applied.Count);
-        var history = await engine.Store.HistoryAsync(new HistoryQuery());
+        var history = await engine.Log.HistoryAsync(new HistoryQuery());
         Assert.All(history, h => Assert.Equal(1, h.Revision));
     }
 
@@ -226,7 +237,7 @@ public sealed class CommitPipelineTests : IDisposable
             await engine.CommitAsync(Set("a", 3));
             var history = await engine.HistoryAsync(new HistoryQuery("app", "a"));
             Assert.Equal([1_000_000L, 1_000_000, 1_000_000], history.Select(h => h.At));
-            Assert.All(await store.AuditAsync(new AuditQuery()), a => Assert.Equal(1_000_000, a.At));
+            Assert.All(await engine.AuditLog.AuditAsync(new AuditQuery()), a => Assert.Equal(1_000_000, a.At));
             Assert.Equal(3, await store.RevisionAtAsync(DateTimeOffset.FromUnixTimeMilliseconds(1_000_000)));
             Assert.Equal(0, await store.RevisionAtAsync(DateTimeOffset.FromUnixTimeMilliseconds(999_999)));
         }

@@ -1,3 +1,4 @@
+using Strata.Storage;
 using System.Collections;
 using System.Text.Json;
 using Strata.Engine;
@@ -11,14 +12,18 @@ public sealed class EngineHarness : IAsyncDisposable
     private readonly TempDirectory _dir;
     private readonly bool _ownsDir;
 
-    private EngineHarness(TempDirectory dir, bool ownsDir, SettingsEngine engine)
+    private EngineHarness(TempDirectory dir, bool ownsDir, SettingsEngine engine, IStrataStore store)
     {
         _dir = dir;
         _ownsDir = ownsDir;
         Engine = engine;
+        Store = store;
     }
 
     internal SettingsEngine Engine { get; }
+
+    /// <summary>The engine's store, under every store contract.</summary>
+    internal IStrataStore Store { get; }
 
     public string DataDirectory => _dir.Path;
 
@@ -29,7 +34,8 @@ public sealed class EngineHarness : IAsyncDisposable
         dir ??= new TempDirectory();
         var options = new StrataOptions { DataDirectory = dir.Path, EnvironmentVariables = environment ?? new Hashtable() };
         configure?.Invoke(options);
-        var engine = EngineServices.Create(options, new SqliteSettingsStore(Path.Combine(dir.Path, "strata.db")), TimeProvider.System);
+        var store = new SqliteSettingsStore(Path.Combine(dir.Path, "strata.db"));
+        var engine = EngineServices.Create(options, store, TimeProvider.System);
         try
         {
             await engine.StartAsync();
@@ -39,7 +45,7 @@ public sealed class EngineHarness : IAsyncDisposable
             await engine.DisposeAsync();
             throw;
         }
-        return new EngineHarness(dir, owns, engine);
+        return new EngineHarness(dir, owns, engine, store);
     }
 
     internal Task<CommitResult> SetAsync(string ns, string key, object? value, string scope = "global", long? ifVersion = null) =>

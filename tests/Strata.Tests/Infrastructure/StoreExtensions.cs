@@ -4,6 +4,10 @@ namespace Strata.Tests.Infrastructure;
 
 internal static class StoreExtensions
 {
-    /// <summary>A commit with no audit events, as most store tests need.</summary>
-    public static Task CommitAsync(this ISettingsStore store, IReadOnlyList<ChangeRecord> records) => store.CommitAsync(records, []);
+    /// <summary>One commit through the commit transaction, as most store tests need (no audit events unless given).</summary>
+    public static async Task CommitAsync(this ISettingsLog log, IReadOnlyList<ChangeRecord> records, IReadOnlyList<AuditRecord>? audit = null)
+    {
+        await using var tx = await log.BeginCommitAsync();
+        await tx.CommitAsync(records, audit ?? []);
+    }
 }

@@ -214,7 +214,7 @@ public sealed class SettingsSearchTests : IAsyncLifetime
         var stored = Engine.Current.Find("shop", "ephemeral")!.At("global")!;
 
         // Written behind the engine's back, as a restore would: the key reset, another one created.
-        await Engine.Store.CommitAsync([
+        await Engine.Log.CommitAsync([
             new ChangeRecord(revision + 1, "shop", "ephemeral", "global", 2, stored.Json, null, "restore", stored.UpdatedAt + 1, null, stored.Revision, stored.CreatedAt),
             new ChangeRecord(revision + 1, "shop", "restored", "global", 1, null, "\"from-outside\"", "restore", stored.UpdatedAt + 1, null, 0, stored.UpdatedAt + 1)]);
         await Engine.ReloadAsync("test");

@@ -257,7 +257,7 @@ public sealed class EncryptionTests : IDisposable
             await h.Engine.Secrets.RotateAsync();
             await h.Engine.Secrets.Rotation;
 
-            Assert.Equal(DataKeyRecord.Retired, (await h.Engine.Store.DataKeysAsync()).Single(k => k.Id == old).State);
+            Assert.Equal(DataKeyRecord.Retired, (await h.Store.DataKeysAsync()).Single(k => k.Id == old).State);
             Assert.Equal("v2", h.Engine.Get("billing", "api_key")!.As<string>());
             var history = await h.Engine.HistoryAsync(new HistoryQuery("billing", "api_key"));
             Assert.Null(history[0].Unreadable);
@@ -281,7 +281,7 @@ public sealed class EncryptionTests : IDisposable
             // 11 history records hold secrets (current values are the latest of them).
             Assert.Equal([(old, DataKeyRecord.Retired, 0L), (fresh, DataKeyRecord.Active, 11L)],
                 keys.OrderBy(k => k.Key.State == DataKeyRecord.Active).Select(k => (k.Key.Id, k.Key.State, k.Values)));
-            Assert.Equal("", (await h.Engine.Store.DataKeysAsync()).Single(k => k.Id == old).Wrapped);
+            Assert.Equal("", (await h.Store.DataKeysAsync()).Single(k => k.Id == old).Wrapped);
             Assert.All(StoredTexts("SELECT new_value FROM history"), t => Assert.StartsWith($"$enc:2:{fresh}:", t));
         }
         await using var again = await StartAsync(_master);
@@ -302,7 +302,7 @@ public sealed class EncryptionTests : IDisposable
         await Task.WhenAll(writes);
         await h.Engine.Secrets.Rotation;
 
-        Assert.Equal(0, await h.Engine.Store.CountEncryptedAsync(old));
+        Assert.Equal(0, await h.Store.CountEncryptedAsync(old));
         Assert.Equal("before19", h.Engine.Get("billing", "api_key")!.As<string>());
         var chain = Strata.Naming.ScopeChain.TryParse("tenant:t7", out _)!;
         Assert.Equal("during7", h.Engine.Get(h.Engine.Current, "billing", "webhook_secret", chain)!.As<string>());

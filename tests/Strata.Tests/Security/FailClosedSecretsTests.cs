@@ -85,7 +85,7 @@ public sealed class FailClosedSecretsTests : IDisposable
         await using (var h = await StartAsync(o => o.Declassify = ["billing/api_key"]))
         {
             Assert.Equal("sk-live-2", h.Engine.Get("billing", "api_key")!.As<string>());
-            var audit = await h.Engine.Store.AuditAsync(new AuditQuery(Action: "secret.declassify"));
+            var audit = await h.Engine.AuditLog.AuditAsync(new AuditQuery(Action: "secret.declassify"));
             var record = Assert.Single(audit);
             Assert.Equal(("billing", "api_key"), (record.Namespace, record.Key));
             Assert.Equal(2, JsonDocument.Parse(record.Detail!).RootElement.GetProperty("records").GetInt32());
@@ -117,9 +117,9 @@ public sealed class FailClosedSecretsTests : IDisposable
             Assert.Equal("was-public-2", h.Engine.Get("billing", "api_key")!.As<string>());
             var history = await h.Engine.HistoryAsync(new HistoryQuery("billing", "api_key"));
             Assert.Equal(["was-public-2", "was-public-1"], history.Select(r => JsonSerializer.Deserialize<string>(r.NewValue!)));
-            var audit = Assert.Single(await h.Engine.Store.AuditAsync(new AuditQuery(Action: "secret.classify")));
+            var audit = Assert.Single(await h.Engine.AuditLog.AuditAsync(new AuditQuery(Action: "secret.classify")));
             Assert.Equal("api_key", audit.Key);
-            var changes = await h.Engine.Store.AuditAsync(new AuditQuery(Action: "setting.set", Key: "api_key"));
+            var changes = await h.Engine.AuditLog.AuditAsync(new AuditQuery(Action: "setting.set", Key: "api_key"));
             Assert.Equal(2, changes.Count);
             Assert.All(changes, c => Assert.DoesNotContain("was-public", c.Detail));
             var first = JsonDocument.Parse(changes[^1].Detail!).RootElement;
@@ -172,11 +172,11 @@ public sealed class FailClosedSecretsTests : IDisposable
             var history = await h.Engine.HistoryAsync(new HistoryQuery("billing", "api_key"));
             Assert.Null(history[0].Unreadable);
             Assert.Contains("found damaged", history[1].Unreadable);
-            Assert.Equal(2, (await h.Engine.Store.DataKeysAsync()).Count(k => k.State != DataKeyRecord.Retired) + 1);
+            Assert.Equal(2, (await h.Store.DataKeysAsync()).Count(k => k.State != DataKeyRecord.Retired) + 1);
         }
         // A second start has nothing left to upgrade and makes no new key.
         await using (var h = await StartWithSecretAsync())
-            Assert.Single(await h.Engine.Store.DataKeysAsync(), k => k.State != DataKeyRecord.Retired);
+            Assert.Single(await h.Store.DataKeysAsync(), k => k.State != DataKeyRecord.Retired);
     }
 
     private static (string Id, byte[] Key) DataKey(EngineHarness h)

@@ -76,10 +76,10 @@ public sealed class PostgresOutageTests : IAsyncLifetime
         var all = 0;
         var connected = new[] { new TaskCompletionSource(), new TaskCompletionSource() };
         var tokens = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        listening.Signaled += topic =>
+        listening.Signaled += signal =>
         {
-            if (topic == ClusterTopic.All) connected[Math.Min(Interlocked.Increment(ref all), 2) - 1].TrySetResult();
-            if (topic == ClusterTopic.Tokens) tokens.TrySetResult();
+            if (signal.Topic == ClusterTopic.All) connected[Math.Min(Interlocked.Increment(ref all), 2) - 1].TrySetResult();
+            if (signal.Topic == ClusterTopic.Tokens) tokens.TrySetResult();
         };
         await connected[0].Task.WaitAsync(Patience);
 

@@ -45,7 +45,7 @@ public sealed class PostgresServerTests : IAsyncLifetime
     {
         await using (var first = await StartAsync())
         {
-            Assert.IsType<PostgresStore>(first.Services.GetRequiredService<ISettingsStore>());
+            Assert.IsType<PostgresStore>(first.Services.GetRequiredService<IStrataStore>());
             (await first.PutJsonAsync("api/v1/settings/app/greeting", """{"value": "hello"}""")).EnsureSuccessStatusCode();
             var ready = await first.Http.GetFromJsonAsync<JsonElement>("readyz");
             Assert.Equal(("postgresql", PostgresMigrator.Latest), (ready.GetProperty("store").GetProperty("store").GetString(),

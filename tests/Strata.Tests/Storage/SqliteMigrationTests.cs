@@ -84,4 +84,26 @@ public sealed class SqliteMigrationTests : IDisposable
         cmd.CommandText = "SELECT group_concat(version || ':' || name, ',') FROM (SELECT * FROM schema_version ORDER BY version)";
         Assert.Equal(string.Join(",", SqliteMigrator.All.Select(m => $"{m.Version}:{m.Name}")), cmd.ExecuteScalar());
     }
+
+    [Fact]
+    public async Task A_database_with_a_newer_schema_than_this_release_knows_is_refused_and_left_alone()
+    {
+        var path = _dir.File("newer.db");
+        await using (var store = new SqliteSettingsStore(path))
+            await store.MigrateAsync();
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = $"INSERT INTO schema_version (version, name, applied_at) VALUES ({SqliteMigrator.Latest + 1}, 'from_the_future', 0)";
+            cmd.ExecuteNonQuery();
+        }
+
+        await using var newer = new SqliteSettingsStore(path);
+        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => newer.MigrateAsync());
+
+        Assert.False(error.IsTransient);
+        Assert.Contains($"schema version {SqliteMigrator.Latest + 1}", error.Message);
+        Assert.Contains("newer release", error.Message);
+    }
 }

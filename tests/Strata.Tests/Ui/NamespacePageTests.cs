@@ -350,7 +350,7 @@ public sealed class NamespacePageTests : IAsyncLifetime
         using var revealed = await HtmlForm.Find(page, "reveal-form").Add("key", "api_key").PostAsync(_browser);
         Assert.Equal(HttpStatusCode.OK, revealed.StatusCode);
         Assert.Contains("<code>k-123456</code>", Section(await revealed.Content.ReadAsStringAsync(), "api_key"));
-        var audit = await _server.Engine.Store.AuditAsync(new Strata.Storage.AuditQuery(Action: "secret.reveal"));
+        var audit = await _server.Engine.AuditLog.AuditAsync(new Strata.Storage.AuditQuery(Action: "secret.reveal"));
         Assert.Contains(audit, e => e.Namespace == "shop" && e.Key == "api_key");
     }
 
@@ -368,7 +368,7 @@ public sealed class NamespacePageTests : IAsyncLifetime
             var html = await refused.Content.ReadAsStringAsync();
             Assert.Contains("Nothing was revealed: This needs secrets.reveal on &#x27;shop&#x27;.", html.Replace("&#39;", "&#x27;"));
             Assert.DoesNotContain("k-654321", html);
-            var denied = await server.Engine.Store.AuditAsync(new Strata.Storage.AuditQuery(Action: "access.denied"));
+            var denied = await server.Engine.AuditLog.AuditAsync(new Strata.Storage.AuditQuery(Action: "access.denied"));
             Assert.Contains(denied, e => e.Namespace == "shop" && e.Detail!.Contains("secrets.reveal"));
         }
     }

@@ -9,7 +9,7 @@ public sealed class UiLayeringTests
     private static readonly Assembly Ui = typeof(StrataUiEndpointRouteBuilderExtensions).Assembly;
 
     private static bool IsStore(Type t) =>
-        t == typeof(Strata.Storage.ISettingsStore) || t.Namespace == "Strata.Storage.Sqlite";
+        t.Namespace is "Strata.Storage.Sqlite" || t is { IsInterface: true, Namespace: "Strata.Storage" };
 
     [Fact]
     public void The_ui_never_calls_the_store()

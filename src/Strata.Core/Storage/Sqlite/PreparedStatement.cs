@@ -47,12 +47,13 @@ internal sealed class PreparedStatement : IDisposable
         return this;
     }
 
-    /// <summary>Runs the statement to completion and clears it for the next use.</summary>
-    public void Execute()
+    /// <summary>Runs the statement to completion and clears it for the next use; returns how many rows it changed.</summary>
+    public int Execute()
     {
         var rc = raw.sqlite3_step(_statement);
         raw.sqlite3_reset(_statement);
         if (rc != raw.SQLITE_DONE && rc != raw.SQLITE_ROW) Check(rc);
+        return raw.sqlite3_changes(_connection.Handle);
     }
 
     public void Dispose() => _statement.Dispose();

@@ -25,6 +25,10 @@ internal static class SqliteMigrator
                 applied_at INTEGER NOT NULL)
             """);
         var current = CurrentVersion(connection);
+        // A newer release wrote it: this one would read and write tables it does not know.
+        if (current > Latest)
+            throw new StoreUnavailableException($"The database at {connection.DataSource} has schema version {current}, newer than the {Latest} this " +
+                "version of Strata knows: it was written by a newer release. Run that release (or newer), or restore a backup made by this one.", isTransient: false);
         foreach (var migration in All.Where(m => m.Version > current && m.Version <= (target ?? int.MaxValue)))
         {
             using var tx = connection.BeginTransaction();

@@ -87,6 +87,33 @@ internal sealed partial class SqliteSettingsStore
         return (long)delete.ExecuteNonQuery();
     }));
 
+    public Task<SessionRecord?> SessionAsync(string id, CancellationToken ct = default) => Task.FromResult(Guarded(() =>
+    {
+        using var connection = Open();
+        return Query(connection, $"SELECT {SessionColumns} FROM sessions WHERE id = $id", p => p.AddWithValue("$id", id), ReadSession).SingleOrDefault();
+    }));
+
+    public Task<IReadOnlyList<string>> SessionKeysAsync(CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<string>>(Guarded(() =>
+        {
+            using var connection = Open();
+            return Query(connection, "SELECT xml FROM session_keys ORDER BY created_at, name", _ => { }, r => r.GetString(0));
+        }));
+
+    public Task AddSessionKeyAsync(string name, string xml, long createdAt, CancellationToken ct = default)
+    {
+        Guarded(() =>
+        {
+            using var connection = Open();
+            using var tx = connection.BeginTransaction(deferred: false);
+            Execute(connection, tx, "INSERT INTO session_keys (name, xml, created_at) VALUES ($name, $xml, $at) ON CONFLICT (name) DO NOTHING",
+                ("$name", name), ("$xml", xml), ("$at", createdAt));
+            tx.Commit();
+            return 0;
+        });
+        return Task.CompletedTask;
+    }
+
     private static SessionRecord ReadSession(SqliteDataReader r) =>
         new(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetInt64(3), r.GetInt64(4),
             r.GetInt64(5), r.GetInt64(6), r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8),

@@ -7,7 +7,7 @@ namespace Strata.Storage.Sqlite;
 /// SQLite in WAL mode with <c>synchronous=FULL</c>: a commit returns after its WAL frames are fsynced. One writer
 /// connection is used by the single commit loop; reads open pooled connections of their own.
 /// </summary>
-internal sealed partial class SqliteSettingsStore : ISettingsStore, IAccessStore
+internal sealed partial class SqliteSettingsStore : IStrataStore
 {
     private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(100);
 
@@ -20,18 +20,21 @@ internal sealed partial class SqliteSettingsStore : ISettingsStore, IAccessStore
 
     private readonly string _connectionString;
     private readonly long _walRestartFrames;
+    private readonly TimeProvider _time;
     private SqliteConnection? _writer;
     private PreparedStatement? _upsert;
     private PreparedStatement? _insertHistory;
     private PreparedStatement? _insertAudit;
     private SqliteCommand? _writerCheckpoint;
+    private SqliteCommand? _head;
     private long _walFrames; // written by the writer since the log last started over; commit loop only
     private readonly CancellationTokenSource _stopping = new();
     private Thread? _checkpointer;
     private readonly TaskCompletionSource _checkpointerStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public SqliteSettingsStore(string databasePath, long walRestartFrames = DefaultWalRestartFrames)
+    public SqliteSettingsStore(string databasePath, TimeProvider? time = null, long walRestartFrames = DefaultWalRestartFrames)
     {
+        _time = time ?? TimeProvider.System;
         _walRestartFrames = walRestartFrames;
         DatabasePath = Path.GetFullPath(databasePath);
         PrivateFiles.Folder(Path.GetDirectoryName(DatabasePath)!, Path.GetFileName(DatabasePath));
@@ -68,70 +71,11 @@ internal sealed partial class SqliteSettingsStore : ISettingsStore, IAccessStore
             FROM settings s JOIN history h ON {ChangeAt("s")}
             """, _ => { }, ReadEntry);
         using var last = connection.CreateCommand();
-        last.CommandText = """
-            SELECT COALESCE((SELECT revision FROM history ORDER BY id DESC LIMIT 1), 0),
-                   MAX(COALESCE((SELECT at FROM history ORDER BY id DESC LIMIT 1), 0), COALESCE((SELECT at FROM audit ORDER BY id DESC LIMIT 1), 0))
-            """;
+        last.CommandText = HeadSql;
         using var r = last.ExecuteReader();
         r.Read();
         return new StoreContents(entries, r.GetInt64(0), r.GetInt64(1));
     }));
-
-    public Task CommitAsync(IReadOnlyList<ChangeRecord> records, IReadOnlyList<AuditRecord> audit, CancellationToken ct = default)
-    {
-        Guarded(() =>
-        {
-            try
-            {
-                CommitBatch(records, audit);
-            }
-            catch (SqliteException)
-            {
-                // A failed writer may be mid-transaction; the next commit starts on a fresh connection.
-                ResetWriter();
-                throw;
-            }
-            return 0;
-        });
-        return Task.CompletedTask;
-    }
-
-    private void CommitBatch(IReadOnlyList<ChangeRecord> records, IReadOnlyList<AuditRecord> audit)
-    {
-        var writer = Writer();
-        if (_walFrames >= _walRestartFrames)
-        {
-            // Nothing is appended while the writer checkpoints, so unless a reader holds old frames it copies them all
-            // and this transaction starts the log over.
-            var (log, copied) = Checkpoint(_writerCheckpoint!);
-            if (log >= 0) _walFrames = log == copied ? 0 : log;
-        }
-        using var tx = writer.BeginTransaction();
-        var (revision, position) = (0L, 0L);
-        foreach (var r in records)
-        {
-            (revision, position) = r.Revision == revision ? (revision, position + 1) : (r.Revision, 0);
-            if (position >= RevisionSpan) throw new InvalidOperationException($"A revision holds at most {RevisionSpan} changes.");
-            _insertHistory!.Bind(1, r.Revision).Bind(2, r.Namespace).Bind(3, r.Key).Bind(4, r.Scope).Bind(5, r.Version)
-                .Bind(6, r.OldValue).Bind(7, r.NewValue).Bind(8, r.Actor).Bind(9, r.At).Bind(10, r.Comment)
-                .Bind(11, r.NewValue is null ? null : r.CreatedAt).Bind(12, r.PreviousRevision == 0 ? null : r.PreviousRevision)
-                .Bind(13, r.Revision * RevisionSpan + position)
-                .Execute();
-            _upsert!.Bind(1, r.Namespace).Bind(2, r.Key).Bind(3, r.Scope).Bind(4, r.Version)
-                .Bind(5, r.CreatedAt).Bind(6, r.At).Bind(7, r.Revision)
-                .Execute();
-        }
-        foreach (var a in audit)
-        {
-            _insertAudit!.Bind(1, a.At).Bind(2, a.Actor).Bind(3, a.Action).Bind(4, a.Outcome).Bind(5, a.Namespace).Bind(6, a.Key)
-                .Bind(7, a.Scope).Bind(8, a.Client).Bind(9, a.RequestId).Bind(10, a.Detail)
-                .Execute();
-        }
-        tx.Commit();
-        // Pages this connection wrote to the WAL since the last call.
-        raw.sqlite3_db_status(writer.Handle, raw.SQLITE_DBSTATUS_CACHE_WRITE, out var written, out _, 1);
-        _walFrames += written;
-    }
 
     public Task<IReadOnlyList<ChangeRecord>> HistoryAsync(HistoryQuery q, CancellationToken ct = default) =>
         Task.FromResult<IReadOnlyList<ChangeRecord>>(Guarded(() =>
@@ -170,21 +114,25 @@ internal sealed partial class SqliteSettingsStore : ISettingsStore, IAccessStore
         Task.FromResult<IReadOnlyList<ChangeRecord>>(Guarded(() =>
         {
             using var connection = Open();
-            return Query(connection, $"""
-                SELECT revision, namespace, key, scope, version, old_value, new_value, actor, at, comment, prev_revision, created_at FROM history
-                WHERE id >= ($after + 1) * {RevisionSpan} AND id < ($through + 1) * {RevisionSpan}
-                ORDER BY id
-                """,
-                p =>
-                {
-                    p.AddWithValue("$after", after);
-                    p.AddWithValue("$through", through);
-                },
-                r => new ChangeRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4),
-                    r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6),
-                    r.GetString(7), r.GetInt64(8), r.IsDBNull(9) ? null : r.GetString(9),
-                    r.IsDBNull(10) ? 0 : r.GetInt64(10), r.IsDBNull(11) ? r.GetInt64(8) : r.GetInt64(11)));
+            return ReadChanges(connection, null, after, through);
         }));
+
+    private static List<ChangeRecord> ReadChanges(SqliteConnection connection, SqliteTransaction? tx, long after, long through) =>
+        Query(connection, $"""
+            SELECT revision, namespace, key, scope, version, old_value, new_value, actor, at, comment, prev_revision, created_at FROM history
+            WHERE id >= ($after + 1) * {RevisionSpan} AND id < ($through + 1) * {RevisionSpan}
+            ORDER BY id
+            """,
+            p =>
+            {
+                p.AddWithValue("$after", after);
+                // Ids are revision * span: the highest revision an id can hold, for "everything after".
+                p.AddWithValue("$through", Math.Min(through, long.MaxValue / RevisionSpan - 1));
+            },
+            r => new ChangeRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4),
+                r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6),
+                r.GetString(7), r.GetInt64(8), r.IsDBNull(9) ? null : r.GetString(9),
+                r.IsDBNull(10) ? 0 : r.GetInt64(10), r.IsDBNull(11) ? r.GetInt64(8) : r.GetInt64(11)), tx);
 
     public Task<IReadOnlyList<StoredEntry>> StateAtAsync(string? ns, long revision, CancellationToken ct = default) =>
         Task.FromResult<IReadOnlyList<StoredEntry>>(Guarded(() =>
@@ -434,6 +382,23 @@ internal sealed partial class SqliteSettingsStore : ISettingsStore, IAccessStore
         return Task.CompletedTask;
     }
 
+    public Task<bool> AddFirstTokenAsync(TokenRecord t, CancellationToken ct = default) => Task.FromResult(Guarded(() =>
+    {
+        using var connection = Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = """
+            INSERT INTO tokens (id, name, secret_hash, grants, created_at, expires_at, last_used_at, revoked_at)
+            SELECT $id, $name, $hash, $grants, $created, $expires, NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM tokens)
+            """;
+        cmd.Parameters.AddWithValue("$id", t.Id);
+        cmd.Parameters.AddWithValue("$name", t.Name);
+        cmd.Parameters.AddWithValue("$hash", t.SecretHash);
+        cmd.Parameters.AddWithValue("$grants", string.Join('\n', t.Grants));
+        cmd.Parameters.AddWithValue("$created", t.CreatedAt);
+        cmd.Parameters.AddWithValue("$expires", (object?)t.ExpiresAt ?? DBNull.Value);
+        return cmd.ExecuteNonQuery() == 1;
+    }));
+
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -489,6 +454,7 @@ internal sealed partial class SqliteSettingsStore : ISettingsStore, IAccessStore
     private void ResetWriter()
     {
         _writerCheckpoint?.Dispose();
+        _head?.Dispose();
         _upsert?.Dispose();
         _insertHistory?.Dispose();
         _insertAudit?.Dispose();
@@ -535,6 +501,7 @@ internal sealed partial class SqliteSettingsStore : ISettingsStore, IAccessStore
             ON CONFLICT (namespace, key, scope) DO UPDATE SET
                 version = excluded.version, created_at = excluded.created_at,
                 updated_at = excluded.updated_at, revision = excluded.revision
+            WHERE settings.version = excluded.version - 1
             """);
         _insertHistory = new PreparedStatement(writer, """
             INSERT INTO history (revision, namespace, key, scope, version, old_value, new_value, actor, at, comment, created_at, prev_revision, id)
@@ -545,8 +512,16 @@ internal sealed partial class SqliteSettingsStore : ISettingsStore, IAccessStore
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
             """);
         _writerCheckpoint = CheckpointCommand(writer);
+        _head = writer.CreateCommand();
+        _head.CommandText = HeadSql;
         return _writer = writer;
     }
+
+    /// <summary>The last committed revision and the time of the last history record or audit event: what a commit builds on.</summary>
+    private const string HeadSql = """
+        SELECT COALESCE((SELECT revision FROM history ORDER BY id DESC LIMIT 1), 0),
+               MAX(COALESCE((SELECT at FROM history ORDER BY id DESC LIMIT 1), 0), COALESCE((SELECT at FROM audit ORDER BY id DESC LIMIT 1), 0))
+        """;
 
     /// <summary>History ids are <c>revision * RevisionSpan + position in the commit</c> (migration 006).</summary>
     private const long RevisionSpan = ChangeSetLimits.MaxChanges;
