@@ -60,6 +60,58 @@ public sealed class PostgresServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Writes_on_two_of_three_servers_reach_every_server_s_snapshot_and_watchers_in_revision_order()
+    {
+        const string signing = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+        await using var a = await StartAsync(signingKey: signing);
+        await using var b = await StartAsync(signingKey: signing);
+        await using var c = await StartAsync(signingKey: signing);
+        var feeds = new[] { a, b, c }.Select(s => s.Engine.Feed.Subscribe().Reader).ToList();
+
+        for (var i = 1; i <= 6; i++)
+            (await (i % 2 == 0 ? c : a).PutJsonAsync("api/v1/settings/app/counter", $$"""{"value": {{i}}}""")).EnsureSuccessStatusCode();
+
+        // Every server, whoever wrote, publishes every revision once, in order, none missed.
+        foreach (var feed in feeds)
+            for (var revision = 1L; revision <= 6; revision++)
+            {
+                var e = await FeedEvents.NextChangeAsync(feed);
+                Assert.Equal(revision, e.Revision);
+            }
+        Assert.Equal(6, (await b.Http.GetFromJsonAsync<JsonElement>("api/v1/settings/app/counter")).GetProperty("value").GetInt32());
+        Assert.Equal(6, b.Engine.Current.Revision);
+    }
+
+    [Fact]
+    public async Task A_token_created_on_one_server_works_on_another_and_once_revoked_there_is_refused_by_both()
+    {
+        const string signing = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+        await using var a = await StartAsync(signingKey: signing, anonymousGrants: ["admin:*"]);
+        await using var b = await StartAsync(signingKey: signing, anonymousGrants: ["config.read:public.*"]);
+        var created = await (await a.PostJsonAsync("api/v1/tokens", """{"name": "reader", "grants": ["config.read:*"]}""")).ReadJsonAsync();
+        var (id, secret) = (created.GetProperty("id").GetString()!, created.GetProperty("token").GetString()!);
+        using var reader = b.CreateUncheckedClient();
+        reader.DefaultRequestHeaders.Authorization = new("Bearer", secret);
+
+        await WaitForStatusAsync(reader, HttpStatusCode.OK);
+        (await a.Http.DeleteAsync($"api/v1/tokens/{id}")).EnsureSuccessStatusCode();
+
+        await WaitForStatusAsync(reader, HttpStatusCode.Unauthorized);
+    }
+
+    /// <summary>Asks until the other server answers <paramref name="status"/>: it hears of the change within a second or so.</summary>
+    private static async Task WaitForStatusAsync(HttpClient client, HttpStatusCode status)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        HttpStatusCode last;
+        while ((last = (await client.GetAsync("api/v1/revision")).StatusCode) != status)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Still {last}, not {status}, after 10 s.");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
     public async Task Servers_starting_together_on_an_empty_store_create_one_admin_token_and_one_data_key()
     {
         const string signing = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
