@@ -39,7 +39,6 @@ internal sealed partial class PostgresStore : IStrataStore
         // Every commit runs the same few statements: prepared on each connection once they repeat.
         if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 32;
         if (string.IsNullOrEmpty(builder.ApplicationName)) builder.ApplicationName = "strata";
-        ConnectionString = builder.ConnectionString;
         _source = NpgsqlDataSource.Create(builder);
         // Leases and LISTEN: a session each, ended when closed (a pooled one would keep its lock), and a keepalive
         // query when idle, so a peer gone silent is noticed within seconds.
@@ -55,9 +54,6 @@ internal sealed partial class PostgresStore : IStrataStore
 
     /// <summary>The schema everything is kept in; it also names the notification channels and locks, so stores in other schemas never meet.</summary>
     public string Schema { get; }
-
-    /// <summary>The connection string as used (search path set to <see cref="Schema"/>); never logged, it may hold a password.</summary>
-    internal string ConnectionString { get; }
 
     /// <summary><c>NOTIFY</c> channel of every commit; the payload is the revision.</summary>
     public string CommitsChannel { get; }

@@ -10,7 +10,7 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "Data folder (SQLite database unless --postgres; signing key, session keys), created 0700", DefaultValueFactory = _ => "data" };
+        var data = new Option<string>("--data") { Description = "Data folder (SQLite database unless --postgres; signing key), created 0700", DefaultValueFactory = _ => "data" };
         var postgres = new Option<string?>("--postgres")
         {
             Description = $"Keep the data in PostgreSQL, shared by every instance given the same one: an Npgsql connection string (or {ServerHost.PostgresVariable})",
