@@ -80,8 +80,9 @@ internal sealed partial class PostgresLeases(PostgresStore store, ILogger<Postgr
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
-        catch (Exception e) when (e is NpgsqlException or IOException or InvalidOperationException)
+        catch (Exception e)
         {
+            // Whatever ended the wait, the session may be gone with the lock: the holder must stop.
             LogLeaseLost(logger, e, name);
             await lost.CancelAsync().ConfigureAwait(false);
         }
