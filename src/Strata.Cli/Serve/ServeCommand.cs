@@ -10,14 +10,19 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "Data folder (SQLite database), created 0700", DefaultValueFactory = _ => "data" };
+        var data = new Option<string>("--data") { Description = "Data folder (SQLite database unless --postgres; signing key), created 0700", DefaultValueFactory = _ => "data" };
+        var postgres = new Option<string?>("--postgres")
+        {
+            Description = $"Keep the data in PostgreSQL, shared by every instance given the same one: an Npgsql connection string (or {ServerHost.PostgresVariable})",
+        };
         var urls = new Option<string?>("--urls") { Description = $"Listen addresses, ';'-separated (or ASPNETCORE_URLS). Default {ServerHost.DefaultUrl}" };
         var definitions = new Option<string?>("--definitions") { Description = "YAML file of namespace and setting definitions" };
-        var command = new Command("serve", "Run the Strata server") { data, urls, definitions };
+        var command = new Command("serve", "Run the Strata server") { data, urls, definitions, postgres };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (result, ct) =>
         {
-            var settings = new ServeSettings(Path.GetFullPath(result.GetValue(data)!), result.GetValue(urls), result.GetValue(definitions));
+            var settings = new ServeSettings(Path.GetFullPath(result.GetValue(data)!), result.GetValue(urls), result.GetValue(definitions),
+                result.GetValue(postgres) ?? Environment.GetEnvironmentVariable(ServerHost.PostgresVariable));
             var footprint = StartFootprint.Before(settings.DataDirectory);
             WebApplication? app = null;
             try
@@ -27,16 +32,19 @@ internal static class ServeCommand
             }
             catch (Exception e)
             {
+                var postgres = app is not null && ServerHost.Postgres(app) is not null;
                 // Close the store before taking back what this start created: the database, its token, the folder.
                 if (app is not null) await CloseAfterFailedStartAsync(app);
                 var left = footprint.Undo();
-                var (message, code) = StartFailure.Describe(e, settings);
+                var (message, code) = StartFailure.Describe(e, settings, postgres);
                 await Console.Error.WriteLineAsync($"strata: {message}{(left.Count > 0 ? $" (could not remove what this start created: {string.Join(", ", left)})" : "")}");
                 return code;
             }
             foreach (var address in ServerHost.Addresses(app))
                 Console.WriteLine($"strata: listening on {address}");
-            Console.WriteLine($"strata: data in {settings.DataDirectory}");
+            Console.WriteLine(ServerHost.Postgres(app) is { } store
+                ? $"strata: data in PostgreSQL ({store}), local files in {settings.DataDirectory}"
+                : $"strata: data in {settings.DataDirectory}");
             var engine = app.Services.GetRequiredService<Engine.SettingsEngine>();
             if (settings.DefinitionsFile is { } file)
                 Console.WriteLine($"strata: definitions from {Path.GetFullPath(file)}: {engine.Registry.Namespaces.Count} namespace(s), {engine.Registry.All.Count()} setting(s)");

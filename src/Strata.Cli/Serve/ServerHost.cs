@@ -13,6 +13,9 @@ internal static class ServerHost
 {
     public const string DefaultUrl = "http://localhost:5380";
 
+    /// <summary>The environment variable that puts the store on PostgreSQL, like <c>--postgres</c>.</summary>
+    public const string PostgresVariable = "STRATA_POSTGRES";
+
     // clock: the host's clock; tests pass one they move (session expiry), the server keeps the system's.
     public static WebApplication Build(ServeSettings settings, string[] hostArgs, Action<StrataOptions>? configure = null, TimeProvider? clock = null)
     {
@@ -40,6 +43,14 @@ internal static class ServerHost
             if (settings.DefinitionsFile is not null) o.DefinitionsFile = settings.DefinitionsFile;
             configure?.Invoke(o);
         });
+        // --postgres (or STRATA_POSTGRES) first, then Strata:PostgreSql:ConnectionString; SQLite when neither is set.
+        var postgres = builder.Configuration.GetSection("Strata:PostgreSql");
+        if (!string.IsNullOrWhiteSpace(settings.Postgres ?? postgres["ConnectionString"]))
+            builder.Services.AddStrataPostgreSql(o =>
+            {
+                postgres.Bind(o);
+                if (!string.IsNullOrWhiteSpace(settings.Postgres)) o.ConnectionString = settings.Postgres;
+            });
         // Each bridge is on when its connection is configured (docs/bridges.md).
         if (!string.IsNullOrWhiteSpace(builder.Configuration["Strata:Redis:Configuration"])) builder.Services.AddStrataRedis(builder.Configuration);
         if (!string.IsNullOrWhiteSpace(builder.Configuration["Strata:Mqtt:Server"])) builder.Services.AddStrataMqtt();
@@ -71,9 +82,25 @@ internal static class ServerHost
         return app;
     }
 
+    /// <summary>Where a server on PostgreSQL keeps its data (host, port, database, schema; never the credentials); null on SQLite.</summary>
+    public static string? Postgres(WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StrataPostgreSqlOptions>>().Value;
+        if (string.IsNullOrWhiteSpace(options.ConnectionString)) return null;
+        try
+        {
+            var c = new Npgsql.NpgsqlConnectionStringBuilder(options.ConnectionString);
+            return $"{c.Host}:{c.Port}/{c.Database}, schema {options.Schema}";
+        }
+        catch (ArgumentException)
+        {
+            return $"schema {options.Schema}";
+        }
+    }
+
     public static IReadOnlyCollection<string> Addresses(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
 }
 
-/// <summary>What <c>strata serve</c> was asked for.</summary>
-internal sealed record ServeSettings(string DataDirectory, string? Urls, string? DefinitionsFile);
+/// <summary>What <c>strata serve</c> was asked for; <c>Postgres</c> is the connection string of <c>--postgres</c> or <c>STRATA_POSTGRES</c>.</summary>
+internal sealed record ServeSettings(string DataDirectory, string? Urls, string? DefinitionsFile, string? Postgres = null);

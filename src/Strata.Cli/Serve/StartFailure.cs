@@ -8,7 +8,7 @@ namespace Strata.Cli.Serve;
 /// <summary>Turns why <c>serve</c> could not start into one line naming the problem and the fix, and an exit code.</summary>
 internal static partial class StartFailure
 {
-    public static (string Message, int ExitCode) Describe(Exception failure, ServeSettings settings)
+    public static (string Message, int ExitCode) Describe(Exception failure, ServeSettings settings, bool postgres = false)
     {
         var e = failure is AggregateException { InnerExceptions.Count: > 0 } many ? many.InnerExceptions[0] : failure;
         // Kestrel names the one address it could not bind; else say what it was asked for.
@@ -18,6 +18,9 @@ internal static partial class StartFailure
         {
             DefinitionException or SecretException => (e.Message, ExitCodes.Config),
             DataFolderException or ListenAddressException => (e.Message, ExitCodes.CannotStart),
+            // Before the socket cases: a refused PostgreSQL connection is a socket error too, but not a listen address's.
+            StoreUnavailableException when postgres =>
+                ($"cannot use the PostgreSQL store: {(e.InnerException ?? e).Message.TrimEnd('.')}. Check the connection string (--postgres, {ServerHost.PostgresVariable} or Strata:PostgreSql:ConnectionString) and that the server is up.", ExitCodes.CannotStart),
             _ when Find<AddressInUseException>(e) is not null =>
                 ($"cannot listen on {listen}: the address is already in use. Stop what uses it, or pass another address with --urls.", ExitCodes.CannotStart),
             _ when Find<SocketException>(e) is { } socket =>

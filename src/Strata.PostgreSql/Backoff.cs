@@ -1,0 +1,19 @@
+namespace Strata.PostgreSql;
+
+/// <summary>
+/// Capped exponential backoff with jitter (each wait between half and all of its ceiling), so instances that lost
+/// PostgreSQL together do not all come back in the same millisecond.
+/// </summary>
+internal sealed class Backoff(TimeSpan initial, TimeSpan max)
+{
+    private int _failures;
+
+    public TimeSpan Next()
+    {
+        var ceiling = Math.Min(max.TotalMilliseconds, initial.TotalMilliseconds * Math.Pow(2, Math.Min(_failures, 30)));
+        _failures++;
+        return TimeSpan.FromMilliseconds(ceiling * (0.5 + Random.Shared.NextDouble() / 2));
+    }
+
+    public void Reset() => _failures = 0;
+}
