@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Strata.Cluster;
 using Strata.Storage;
 
 namespace Strata.Access;
@@ -14,7 +13,7 @@ namespace Strata.Access;
 /// valid across restarts, and every instance on a shared store reads the cookies any of them wrote. The host's own
 /// data protection is left alone.
 /// </summary>
-internal sealed class SessionKeys(ISessionStore store, IClusterLeases leases, IOptions<StrataOptions> options, TimeProvider time)
+internal sealed class SessionKeys(ISessionStore store, IOptions<StrataOptions> options, TimeProvider time)
 {
     /// <summary>Where versions before the store kept them, in the data folder: imported once, then removed.</summary>
     public const string FolderName = "session-keys";
@@ -31,12 +30,12 @@ internal sealed class SessionKeys(ISessionStore store, IClusterLeases leases, IO
     public IDataProtectionProvider Provider => _provider.Value;
 
     /// <summary>
-    /// Imports an older version's key files, and makes sure a key exists before any cookie is written: created by one
-    /// instance, under a cluster lease, so instances starting together on a shared store agree on it.
+    /// Imports an older version's key files, and makes sure a key exists before any cookie is written. On a shared
+    /// store instances start one at a time (the backend's start lock), so the first creates the key and the others
+    /// find it.
     /// </summary>
     public async Task InitializeAsync(CancellationToken ct)
     {
-        await using var lease = await leases.AcquireAsync("session-keys", ct).ConfigureAwait(false);
         var folder = Path.Combine(Path.GetFullPath(options.Value.DataDirectory), FolderName);
         if (Directory.Exists(folder))
         {
