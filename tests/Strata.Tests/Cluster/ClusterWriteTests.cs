@@ -7,13 +7,10 @@ using Strata.Tests.Infrastructure;
 namespace Strata.Tests.Cluster;
 
 /// <summary>Three instances on one PostgreSQL schema: writes from all of them, and writes racing on one key.</summary>
-public sealed class ClusterWriteTests : IAsyncLifetime
+[Collection(ThreeInstancesCollection.Name)]
+public sealed class ClusterWriteTests(ThreeInstances instances)
 {
-    private ClusterInstances _cluster = null!;
-
-    public async Task InitializeAsync() => _cluster = await ClusterInstances.StartAsync(await PostgresServer.Shared);
-
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+    private readonly ClusterInstances _cluster = instances.Cluster;
 
     [Fact]
     public async Task Concurrent_writes_on_three_instances_reach_every_instance_s_watchers_in_revision_order_and_read_back_everywhere()

@@ -52,4 +52,28 @@ internal static class Watching
             await Task.Delay(10);
         }
     }
+
+    /// <summary>Every history record of a namespace, oldest first, paged through as a client would.</summary>
+    public static async Task<List<JsonElement>> HistoryAsync(HttpClient client, string ns)
+    {
+        var records = new List<JsonElement>();
+        long? before = null;
+        for (var page = 0; page < 100; page++)
+        {
+            var body = await client.GetFromJsonAsync<JsonElement>($"api/v1/settings/{ns}/_history?limit=1000{(before is { } b ? $"&before={b}" : "")}");
+            records.AddRange(body.GetProperty("history").EnumerateArray().Select(r => r.Clone()));
+            if (!body.TryGetProperty("nextBefore", out var next)) break;
+            before = next.GetInt64();
+        }
+        records.Reverse();
+        return records;
+    }
+
+    /// <summary>The last committed revision of a schema, read from PostgreSQL itself.</summary>
+    public static async Task<long> HeadAsync(PostgresServer postgres, string schema)
+    {
+        await using var connection = await postgres.ConnectAsync();
+        await using var command = new Npgsql.NpgsqlCommand($"SELECT revision FROM \"{schema}\".head", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 }
