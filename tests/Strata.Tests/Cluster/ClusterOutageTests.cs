@@ -88,7 +88,8 @@ public sealed class ClusterOutageTests : IAsyncLifetime
             await Task.WhenAll(refusedWhileDown.Select(t => t.Task)).WaitAsync(Patience);
             foreach (var server in _cluster.Servers)
             {
-                using var ready = await server.CreateUncheckedClient().GetAsync("readyz");
+                using var anonymous = server.CreateClient();
+                using var ready = await anonymous.GetAsync("readyz");
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
                 var store = (await ready.ReadJsonAsync()).GetProperty("store");
                 Assert.Equal(("unhealthy", "Store unreachable."), (store.GetProperty("status").GetString(), store.GetProperty("description").GetString()));
@@ -118,8 +119,17 @@ public sealed class ClusterOutageTests : IAsyncLifetime
                 .Where(s => s.GetProperty("key").GetString() != "seed")
                 .ToDictionary(s => s.GetProperty("key").GetString()!, s => (s.GetProperty("value").GetInt32(), s.GetProperty("version").GetInt64()));
             Assert.Equal(last.OrderBy(k => k.Key), served.OrderBy(k => k.Key));
-            using var ready = await _cluster.Servers[i].CreateUncheckedClient().GetAsync("readyz");
+            using var anonymous = _cluster.Servers[i].CreateClient();
+            using var ready = await anonymous.GetAsync("readyz");
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        }
+
+        // Each instance listens again: a write on one reaches the others' watchers by notification.
+        using var one = await _cluster.Admins[0].PutAsJsonAsync("api/v1/settings/outage/after", new { value = 1 });
+        Assert.Equal(HttpStatusCode.Created, one.StatusCode);
+        foreach (var watcher in watchers)
+        {
+            Assert.Single(await Watching.ChangesThroughAsync(watcher, Watching.Revision(one), Watching.PropagationSeconds));
             await watcher.DisposeAsync();
         }
     }

@@ -47,6 +47,14 @@ public sealed class ClusterWriteTests(ThreeInstances instances)
             var settings = await Watching.SettingsAsync(_cluster.Admins[i], "prop");
             Assert.Equal(3 * writersPerInstance, settings.Count);
             Assert.All(settings.Values, v => Assert.Equal(writes - 1, v.GetInt32()));
+        }
+
+        // One more write, the others idle: it reaches their watchers by notification, not by the safety poll.
+        using var one = await _cluster.Admins[2].PutAsJsonAsync("api/v1/settings/prop/last", new { value = 1 });
+        foreach (var watcher in watchers)
+        {
+            var change = Assert.Single(await Watching.ChangesThroughAsync(watcher, Watching.Revision(one), Watching.PropagationSeconds));
+            Assert.Equal(Watching.Revision(one), change.GetProperty("revision").GetInt64());
             await watcher.DisposeAsync();
         }
     }

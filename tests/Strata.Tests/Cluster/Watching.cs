@@ -30,6 +30,12 @@ internal static class Watching
         return changes;
     }
 
+    /// <summary>
+    /// How long a commit may take to reach another instance's watcher when nothing else is going on: under the 5 s
+    /// poll that catches lost notifications, so only LISTEN/NOTIFY meets it.
+    /// </summary>
+    public const int PropagationSeconds = 4;
+
     /// <summary>The revision a write was committed at, from its <c>Strata-Revision</c> header.</summary>
     public static long Revision(HttpResponseMessage response) => long.Parse(response.Headers.GetValues("Strata-Revision").Single(), System.Globalization.CultureInfo.InvariantCulture);
 
