@@ -10,12 +10,23 @@ namespace Strata.Tests.Cluster;
 internal sealed class AcknowledgedWrites
 {
     private readonly ConcurrentDictionary<long, (string Key, int Value)> _byRevision = new();
+    private readonly ConcurrentBag<(int Count, TaskCompletionSource Reached)> _waiting = [];
 
     public int Count => _byRevision.Count;
 
     public void Add(long revision, string key, int value)
     {
         if (!_byRevision.TryAdd(revision, (key, value))) throw new InvalidOperationException($"Two writes were acknowledged at revision {revision}.");
+        foreach (var (count, reached) in _waiting) if (Count >= count) reached.TrySetResult();
+    }
+
+    /// <summary>Completes once <paramref name="count"/> writes have been acknowledged.</summary>
+    public Task Reached(int count)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiting.Add((count, reached));
+        if (Count >= count) reached.TrySetResult();
+        return reached.Task;
     }
 
     /// <summary>

@@ -63,6 +63,7 @@ public sealed class ClusterCrashTests : IAsyncLifetime
         var acknowledged = new AcknowledgedWrites();
         const int writersPerInstance = 3, writes = 40, killAfter = 100;
         var killed = instances[1].Process;
+        var killing = false;
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
         async Task Writer(int instance, int writer)
@@ -75,7 +76,7 @@ public sealed class ClusterCrashTests : IAsyncLifetime
                 {
                     response = await clients[instance].PutAsJsonAsync($"api/v1/settings/crash/{key}", new { value = n }, deadline.Token);
                 }
-                catch (Exception e) when (instance == 1 && e is HttpRequestException or OperationCanceledException)
+                catch (Exception e) when (instance == 1 && Volatile.Read(ref killing) && e is HttpRequestException or OperationCanceledException)
                 {
                     return; // the killed instance: its writes in flight may or may not have committed
                 }
@@ -88,7 +89,9 @@ public sealed class ClusterCrashTests : IAsyncLifetime
         }
 
         var load = Enumerable.Range(0, 3).SelectMany(i => Enumerable.Range(0, writersPerInstance).Select(w => Task.Run(() => Writer(i, w)))).ToList();
-        while (acknowledged.Count < killAfter && !deadline.IsCancellationRequested) await Task.WhenAny(Task.WhenAll(load), Task.Delay(5));
+        // Mid-load: the writers have not finished (they would, on a failure, and then the count below says so).
+        await Task.WhenAny(acknowledged.Reached(killAfter), Task.WhenAll(load)).WaitAsync(TimeSpan.FromSeconds(30));
+        Volatile.Write(ref killing, true);
         killed.Kill();
         await killed.WaitForExitAsync();
         await Task.WhenAll(load);

@@ -81,7 +81,8 @@ public sealed class ClusterOutageTests : IAsyncLifetime
             .Concat(Enumerable.Range(0, 3).Select(i => Task.Run(() => Reader(i)))).ToList();
         try
         {
-            while (acknowledged.Count < 30 && !stop.IsCancellationRequested) await Task.WhenAny(Task.WhenAll(load), Task.Delay(5));
+            await Task.WhenAny(acknowledged.Reached(30), Task.WhenAll(load)).WaitAsync(Patience);
+            Assert.True(acknowledged.Count >= 30, $"only {acknowledged.Count} writes were acknowledged before the outage: {string.Join("; ", wrong)}");
 
             await _postgres.StopAsync();
             Volatile.Write(ref down, true);
