@@ -74,6 +74,14 @@ public sealed class ClusterAccessTests(ThreeInstances instances)
             // The cookie opens the session on an instance that did not issue it; the first never sees it used.
             foreach (var client in withCookie[1..]) Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, "api/v1/settings"));
             await using var stream = await Watching.LiveAsync(withCookie[2], "prop");
+            // The user's grants narrowed on the first instance narrow the session on the others.
+            Assert.NotEqual(HttpStatusCode.Forbidden, await StatusAsync(withCookie[2], "api/v1/settings/elsewhere"));
+            using (var narrowed = await a.PutAsJsonAsync("api/v1/users/carol/grants", new { grants = new[] { "config.read:prop" } }))
+                Assert.Equal(HttpStatusCode.OK, narrowed.StatusCode);
+            Assert.True(await Watching.WithinAsync(Second, async () =>
+                await StatusAsync(withCookie[1], "api/v1/settings/elsewhere") == HttpStatusCode.Forbidden
+                && await StatusAsync(withCookie[2], "api/v1/settings/elsewhere") == HttpStatusCode.Forbidden),
+                "the narrowed grants were not in effect on the other instances within a second");
             // An admin on the first instance still sees the session opened on the second, and ends it there.
             Assert.True(await Watching.WithinAsync(Second, async () =>
                 (await a.GetFromJsonAsync<JsonElement>("api/v1/sessions")).GetProperty("sessions").EnumerateArray().Any(s => s.GetProperty("id").GetString() == session)),
