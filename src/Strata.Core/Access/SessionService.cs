@@ -65,6 +65,9 @@ internal sealed partial class SessionService : IAsyncDisposable
             client, userAgent is { Length: > 200 } ua ? ua[..200] : userAgent);
         await SaveAsync(session, ct).ConfigureAwait(false);
         _sessions[session.Id] = new Entry(session);
+        // The other instances list (and revoke) only sessions they hold: a session opened here and used nowhere else
+        // would otherwise be out of their admins' reach.
+        await _signals.SignalAsync(ClusterTopic.Sessions, ct).ConfigureAwait(false);
         return session;
     }
 

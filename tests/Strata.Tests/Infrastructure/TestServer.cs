@@ -7,7 +7,10 @@ using Strata.Cli.Serve;
 
 namespace Strata.Tests.Infrastructure;
 
-/// <summary>The real server (the same host <c>strata serve</c> builds) on Kestrel at 127.0.0.1, port 0, over a temp SQLite file.</summary>
+/// <summary>
+/// The real server (the same host <c>strata serve</c> builds) on Kestrel at 127.0.0.1, port 0, over a temp SQLite
+/// file, or over a PostgreSQL schema when <c>postgres</c> is given (as <c>strata serve --postgres</c> runs it).
+/// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -41,11 +44,13 @@ public sealed class TestServer : IAsyncDisposable
     public string DataDirectory => _dir.Path;
 
     public static async Task<TestServer> StartAsync(Action<StrataOptions>? configure = null, string? definitionsFile = null,
-        TempDirectory? dir = null, string[]? hostArgs = null, string? masterKey = null, string[]? anonymousGrants = null, TimeProvider? clock = null)
+        TempDirectory? dir = null, string[]? hostArgs = null, string? masterKey = null, string[]? anonymousGrants = null, TimeProvider? clock = null,
+        (string ConnectionString, string Schema)? postgres = null)
     {
         var owns = dir is null;
         dir ??= new TempDirectory();
-        var app = ServerHost.Build(new ServeSettings(dir.Path, "http://127.0.0.1:0", definitionsFile), hostArgs ?? [], o =>
+        string[] args = postgres is { } pg ? [.. hostArgs ?? [], $"--Strata:PostgreSql:Schema={pg.Schema}"] : hostArgs ?? [];
+        var app = ServerHost.Build(new ServeSettings(dir.Path, "http://127.0.0.1:0", definitionsFile, postgres?.ConnectionString), args, o =>
         {
             o.EnvironmentVariables = new System.Collections.Hashtable();
             // Open to anonymous callers unless a test is about access control.

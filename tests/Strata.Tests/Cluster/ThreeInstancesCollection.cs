@@ -1,0 +1,7 @@
+namespace Strata.Tests.Cluster;
+
+[CollectionDefinition(Name)]
+public sealed class ThreeInstancesCollection : ICollectionFixture<ThreeInstances>
+{
+    public const string Name = "Three instances on one PostgreSQL";
+}
