@@ -148,7 +148,7 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
             {
                 try
                 {
-                    CommitBatchAsync(batch).GetAwaiter().GetResult();
+                    Block(CommitBatchAsync(batch));
                 }
                 catch (Exception e)
                 {
@@ -156,9 +156,19 @@ internal sealed partial class CommitPipeline : IAsyncDisposable
                     foreach (var p in batch) p.Completion.TrySetException(e);
                 }
             }
-            work?.Work!().GetAwaiter().GetResult();
+            if (work is not null) Block(work.Work!());
         }
         _stopped.TrySetResult();
+    }
+
+    /// <summary>
+    /// Waits for a store call on the loop's own thread. Not <c>GetAwaiter().GetResult()</c>: that spins before it
+    /// blocks, and a store that answers over the network (PostgreSQL) kept a core spinning on every commit.
+    /// </summary>
+    private static void Block(Task task)
+    {
+        if (!task.IsCompleted) ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
+        task.GetAwaiter().GetResult();
     }
 
     private async Task CommitBatchAsync(List<Pending> batch)
