@@ -43,7 +43,11 @@ as_pg() { if [[ $EUID -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi;
 PG_PORT="$(free_port)"
 PG_DATA="$WORK/pg"
 mkdir -p "$PG_DATA" "$WORK/pg-socket"
-[[ $EUID -eq 0 ]] && chown postgres "$PG_DATA" "$WORK/pg-socket"
+if [[ $EUID -eq 0 ]]; then
+  chmod 755 "$WORK"   # postgres must reach its folders inside
+  chmod 600 "$WORK/admin.token"
+  chown postgres "$PG_DATA" "$WORK/pg-socket"
+fi
 as_pg "$PG_BIN/initdb" -D "$PG_DATA" -A trust -U strata >> "$RESULTS/postgres.log" 2>&1
 as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w start \
   -o "-p $PG_PORT -k $WORK/pg-socket -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c max_connections=300" \
@@ -106,15 +110,17 @@ grep RESULT "$RESULTS/propagation.txt" || { cat "$RESULTS/propagation.txt" >&2; 
 # 3. Catch-up: B down while A commits, then B again; beside it, a start with nothing to catch up.
 log "3/3 catch-up"
 stop_instance b
-time_to_ready() { # NAME PORT: seconds from start until the instance serves A's revision
+# time_to_ready NAME PORT: sets READY_S to the seconds from starting the instance until it serves A's revision.
+# (Not in a command substitution: the instance's pid must stay in this shell's PIDS.)
+time_to_ready() {
   local name="$1" port="$2" target started
   target="$(revision_of "$A_PORT")"
   started="$(date +%s.%N)"
   start_instance "$name" "$port" --postgres "$CONNECTION"
   until [[ "$(revision_of "$port")" -ge "$target" ]]; do sleep 0.05; done
-  echo "$(date +%s.%N) - $started" | bc
+  READY_S="$(echo "$(date +%s.%N) - $started" | bc)"
 }
-idle="$(time_to_ready b "$B_PORT")"
+time_to_ready b "$B_PORT"; idle="$READY_S"
 stop_instance b
 before="$(revision_of "$A_PORT")"
 want="${CLUSTER_CATCHUP_REVISIONS:-10000}"
@@ -129,7 +135,7 @@ while (( $(revision_of "$A_PORT") - before < want )); do
   )
 done
 missed=$(( $(revision_of "$A_PORT") - before ))
-behind="$(time_to_ready b "$B_PORT")"
+time_to_ready b "$B_PORT"; behind="$READY_S"
 printf 'catch-up: %d revisions behind -> ready at A'"'"'s revision after %.2f s; nothing behind -> %.2f s\n' "$missed" "$behind" "$idle" \
   | tee "$RESULTS/catchup.txt"
 
