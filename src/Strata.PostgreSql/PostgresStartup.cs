@@ -6,6 +6,7 @@ using Strata.Engine;
 using Strata.Security;
 using Strata.Storage;
 using Strata.Storage.Sqlite;
+using Strata.Cluster;
 
 namespace Strata.PostgreSql;
 

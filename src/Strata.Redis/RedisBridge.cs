@@ -23,7 +23,7 @@ internal sealed class RedisBridge(SettingsEngine engine, IClusterLeases leases, 
     private readonly CancellationTokenSource _stopping = new();
     private readonly RedisDocuments _documents = new(engine);
     private readonly string _endpoints = RedisBridgeSettings.Endpoints(options);
-    private readonly RedisBackoff _backoff = new(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10));
+    private readonly Backoff _backoff = new(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10));
     private ConnectionMultiplexer? _redis;
     private CancellationTokenSource? _session;
     // -1 until this process has published.

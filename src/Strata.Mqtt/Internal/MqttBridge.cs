@@ -68,7 +68,7 @@ internal sealed class MqttBridge : IHostedLifecycleService, IDisposable
 
     private async Task RunAsync(CancellationToken stop)
     {
-        var backoff = BridgeBackoff.Default();
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(30));
         while (!stop.IsCancellationRequested)
         {
             _status.Set(MqttBridgeState.Standby);
@@ -100,7 +100,7 @@ internal sealed class MqttBridge : IHostedLifecycleService, IDisposable
 
     private async Task PublishWhileHeldAsync(CancellationToken ct)
     {
-        var backoff = BridgeBackoff.Default();
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(30));
         while (!ct.IsCancellationRequested)
         {
             _status.Set(MqttBridgeState.Connecting);
@@ -125,7 +125,7 @@ internal sealed class MqttBridge : IHostedLifecycleService, IDisposable
     }
 
     /// <summary>Connects and publishes until the connection drops; returns why it dropped.</summary>
-    private async Task<string> ConnectAndPublishAsync(BridgeBackoff backoff, CancellationToken ct)
+    private async Task<string> ConnectAndPublishAsync(Backoff backoff, CancellationToken ct)
     {
         using var client = new MqttClientFactory().CreateMqttClient();
         using var dropped = new CancellationTokenSource();
@@ -177,7 +177,7 @@ internal sealed class MqttBridge : IHostedLifecycleService, IDisposable
         }
     }
 
-    private async Task PublishAsync(IMqttClient client, BridgeBackoff backoff, CancellationToken ct)
+    private async Task PublishAsync(IMqttClient client, Backoff backoff, CancellationToken ct)
     {
         var current = _engine.Current;
         var names = _engine.NamespaceNames(current).ToList();

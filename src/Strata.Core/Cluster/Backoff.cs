@@ -1,8 +1,9 @@
-namespace Strata.PostgreSql;
+namespace Strata.Cluster;
 
 /// <summary>
-/// Capped exponential backoff with jitter (each wait between half and all of its ceiling), so instances that lost
-/// PostgreSQL together do not all come back in the same millisecond.
+/// Capped exponential backoff with jitter, for reconnecting to something several instances share (the database, a
+/// broker): the n-th wait is random between half and all of <c>min(max, initial·2ⁿ)</c>, so instances that lost it
+/// together do not all come back in the same millisecond.
 /// </summary>
 internal sealed class Backoff(TimeSpan initial, TimeSpan max)
 {
