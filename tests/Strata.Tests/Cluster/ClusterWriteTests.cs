@@ -62,8 +62,13 @@ public sealed class ClusterWriteTests(ThreeInstances instances)
     [Fact]
     public async Task The_same_If_Match_sent_to_several_instances_at_once_succeeds_on_exactly_one_and_all_end_at_the_same_version()
     {
+        long first;
         using (var created = await _cluster.Admins[0].PutAsJsonAsync("api/v1/settings/race/k", new { value = -1 }))
+        {
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            first = Watching.Revision(created);
+        }
+        // A watcher on an instance that has not followed the first write yet gets it live too: only the races count.
         var watchers = await Task.WhenAll(_cluster.Admins.Select(a => Watching.LiveAsync(a, "race")));
         const int rounds = 30;
         var winners = new List<long>();
@@ -94,7 +99,7 @@ public sealed class ClusterWriteTests(ThreeInstances instances)
         foreach (var (watcher, i) in watchers.Select((w, i) => (w, i)))
         {
             var changes = await Watching.ChangesThroughAsync(watcher, winners[^1]);
-            Assert.Equal(winners, changes.Select(c => c.GetProperty("revision").GetInt64()));
+            Assert.Equal(winners, changes.Select(c => c.GetProperty("revision").GetInt64()).Where(r => r > first));
             using var read = await _cluster.Admins[i].GetAsync("api/v1/settings/race/k");
             Assert.Equal($"\"{rounds + 1}\"", read.Headers.ETag?.Tag);
             Assert.Equal(winners[^1], (await _cluster.Admins[i].GetFromJsonAsync<JsonElement>("api/v1/revision")).GetProperty("revision").GetInt64());
