@@ -32,7 +32,7 @@ public sealed class ClusterAccessTests(ThreeInstances instances)
         using var onB = _cluster.Servers[1].CreateClient(secret);
         using var onC = _cluster.Servers[2].CreateClient(secret);
 
-        Assert.True(await Watching.WithinAsync(Second, async () =>
+        Assert.True(await Eventually.WithinAsync(Second, async () =>
             await StatusAsync(onB, "api/v1/settings") == HttpStatusCode.OK && await StatusAsync(onC, "api/v1/settings") == HttpStatusCode.OK),
             "the new token did not authenticate on the other instances within a second");
         await using var stream = await Watching.LiveAsync(onC, "prop");
@@ -40,7 +40,7 @@ public sealed class ClusterAccessTests(ThreeInstances instances)
         using (var revoked = await a.DeleteAsync($"api/v1/tokens/{created.GetProperty("id").GetString()}"))
             Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
 
-        Assert.True(await Watching.WithinAsync(Second, async () =>
+        Assert.True(await Eventually.WithinAsync(Second, async () =>
             await StatusAsync(onB, "api/v1/settings") == HttpStatusCode.Unauthorized && await StatusAsync(onC, "api/v1/settings") == HttpStatusCode.Unauthorized),
             "the revoked token was still accepted by another instance a second later");
         var closing = JsonDocument.Parse((await stream.NextAsync("closing", 5)).Data).RootElement;
@@ -54,7 +54,7 @@ public sealed class ClusterAccessTests(ThreeInstances instances)
         var (a, b) = (Admins[0], Admins[1]);
         using (var created = await a.PostAsJsonAsync("api/v1/users", new { name = "carol", password = Password, grants = new[] { "config.read:*" } }))
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        Assert.True(await Watching.WithinAsync(Second, async () =>
+        Assert.True(await Eventually.WithinAsync(Second, async () =>
             (await b.GetFromJsonAsync<JsonElement>("api/v1/users")).GetProperty("users").EnumerateArray().Any(u => u.GetProperty("name").GetString() == "carol")),
             "the new user was not on another instance within a second");
 
@@ -78,18 +78,18 @@ public sealed class ClusterAccessTests(ThreeInstances instances)
             Assert.NotEqual(HttpStatusCode.Forbidden, await StatusAsync(withCookie[2], "api/v1/settings/elsewhere"));
             using (var narrowed = await a.PutAsJsonAsync("api/v1/users/carol/grants", new { grants = new[] { "config.read:prop" } }))
                 Assert.Equal(HttpStatusCode.OK, narrowed.StatusCode);
-            Assert.True(await Watching.WithinAsync(Second, async () =>
+            Assert.True(await Eventually.WithinAsync(Second, async () =>
                 await StatusAsync(withCookie[1], "api/v1/settings/elsewhere") == HttpStatusCode.Forbidden
                 && await StatusAsync(withCookie[2], "api/v1/settings/elsewhere") == HttpStatusCode.Forbidden),
                 "the narrowed grants were not in effect on the other instances within a second");
             // An admin on the first instance still sees the session opened on the second, and ends it there.
-            Assert.True(await Watching.WithinAsync(Second, async () =>
+            Assert.True(await Eventually.WithinAsync(Second, async () =>
                 (await a.GetFromJsonAsync<JsonElement>("api/v1/sessions")).GetProperty("sessions").EnumerateArray().Any(s => s.GetProperty("id").GetString() == session)),
                 "the session opened on another instance was not listed within a second");
             using (var revoked = await a.DeleteAsync($"api/v1/sessions/{session}"))
                 Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
 
-            Assert.True(await Watching.WithinAsync(Second, async () =>
+            Assert.True(await Eventually.WithinAsync(Second, async () =>
             {
                 foreach (var client in withCookie)
                     if (await StatusAsync(client, "api/v1/settings") != HttpStatusCode.Unauthorized) return false;

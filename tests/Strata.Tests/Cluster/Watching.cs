@@ -44,21 +44,6 @@ internal static class Watching
         (await client.GetFromJsonAsync<JsonElement>($"api/v1/settings/{ns}")).GetProperty("settings").EnumerateArray()
             .ToDictionary(s => s.GetProperty("key").GetString()!, s => s.GetProperty("value").Clone());
 
-    /// <summary>
-    /// Retries <paramref name="condition"/> until it holds or <paramref name="within"/> has passed: for what the issue
-    /// promises within a time (a revocation on every instance within a second), where there is no event to wait on.
-    /// </summary>
-    public static async Task<bool> WithinAsync(TimeSpan within, Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (true)
-        {
-            if (await condition()) return true;
-            if (DateTime.UtcNow >= deadline) return false;
-            await Task.Delay(10);
-        }
-    }
-
     /// <summary>Every history record of a namespace, oldest first, paged through as a client would.</summary>
     public static async Task<List<JsonElement>> HistoryAsync(HttpClient client, string ns)
     {

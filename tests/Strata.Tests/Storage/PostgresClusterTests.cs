@@ -133,7 +133,7 @@ public sealed class PostgresClusterTests : IAsyncLifetime
         var waiting = b.AcquireAsync("bridge:test", CancellationToken.None);
 
         // The waiter has asked and was refused: its session ran the try-lock while the first one holds it.
-        await WaitUntilAsync(async () => await PollersAsync() > 0);
+        Assert.True(await Eventually.WithinAsync(Patience, async () => await PollersAsync() > 0), "The condition did not hold in time.");
         Assert.False(waiting.IsCompleted);
         Assert.Equal(1, await HoldersAsync("bridge:test"));
         var other = await b.AcquireAsync("bridge:other", CancellationToken.None).WaitAsync(Patience);
@@ -144,7 +144,7 @@ public sealed class PostgresClusterTests : IAsyncLifetime
         Assert.False(next.Lost.IsCancellationRequested);
         await next.DisposeAsync();
         await other.DisposeAsync();
-        await WaitUntilAsync(async () => await HoldersAsync("bridge:test") == 0);
+        Assert.True(await Eventually.WithinAsync(Patience, async () => await HoldersAsync("bridge:test") == 0), "The condition did not hold in time.");
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class PostgresClusterTests : IAsyncLifetime
         var (a, b) = (Leases(await StoreAsync()), Leases(await StoreAsync()));
         await using var held = await a.AcquireAsync("bridge:test", CancellationToken.None).WaitAsync(Patience);
         var waiting = b.AcquireAsync("bridge:test", CancellationToken.None);
-        await WaitUntilAsync(async () => await PollersAsync() > 0);
+        Assert.True(await Eventually.WithinAsync(Patience, async () => await PollersAsync() > 0), "The condition did not hold in time.");
 
         await using (var admin = await _server.ConnectAsync())
         await using (var kill = new NpgsqlCommand(
@@ -259,17 +259,6 @@ public sealed class PostgresClusterTests : IAsyncLifetime
             """, admin);
         count.Parameters.AddWithValue("name", _schema + "-cluster");
         return (long)(await count.ExecuteScalarAsync())!;
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        // Bounded: polls PostgreSQL's own view of the sessions, which has no event to wait on.
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not hold in time.");
-            await Task.Delay(20);
-        }
     }
 
     private static Task WhenCancelledAsync(CancellationToken token)
